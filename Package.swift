@@ -1,0 +1,85 @@
+// swift-tools-version:6.2
+// SupportDesk: a support console that disables TOTP 2FA safely, and the portal side it serves.
+import PackageDescription
+
+/// Every target of ours builds in Swift 6 mode with strict concurrency and no warnings.
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "SupportDesk",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "support-desk", targets: ["support-desk"]),
+        .executable(name: "portal", targets: ["portal"]),
+        .library(name: "TOTPCore", targets: ["TOTPCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .target(
+            name: "TOTPCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"]), .brew(["libedit"])]),
+        .target(
+            name: "PGClient",
+            dependencies: ["CLibPQ"],
+            swiftSettings: strict),
+        .target(
+            name: "PortalStore",
+            dependencies: ["PGClient", "TOTPCore"],
+            swiftSettings: strict),
+        .target(
+            name: "DeskConsole",
+            dependencies: ["PortalStore", "TOTPCore"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "support-desk",
+            dependencies: [
+                "DeskConsole", "CLibEdit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "portal",
+            dependencies: [
+                "PortalStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "TestSupport",
+            dependencies: ["PGClient"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "TOTPCoreTests",
+            dependencies: ["TOTPCore", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "PGClientTests",
+            dependencies: ["PGClient", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "PortalStoreTests",
+            dependencies: ["PortalStore", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "DeskConsoleTests",
+            dependencies: ["DeskConsole"],
+            swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,140 @@
+import CLibPQ
+
+extension PGConnection {
+    /// Runs one statement with its parameters bound separately (`$1`, `$2`, …) and returns
+    /// every row. Parameters never become part of the SQL text, so no value can change what the
+    /// statement does; a `nil` parameter is SQL NULL.
+    ///
+    /// Only a single statement is accepted (the extended query protocol's rule), so a stray
+    /// `; DROP …` is a syntax error, never a second statement.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [(any PGEncodable)?] = []) throws(PGError) -> PGResult {
+        let connection = try liveHandle()
+        guard !sql.utf8.contains(0) else {
+            throw PGError(.invalidParameter, message: "the SQL text contains a NUL character")
+        }
+        let encoded = try parameters.map { parameter throws(PGError) in try parameter?.pgParameter }
+        let result = ParameterBuffer(encoded).withCArrays { types, values, lengths, formats in
+            PQexecParams(connection, sql, Int32(encoded.count), types, values, lengths, formats, 1)
+        }
+        return try consume(result, on: connection)
+    }
+
+    /// Runs trusted SQL text that may hold several statements, such as a migration file, in
+    /// one round trip (the simple query protocol). It takes no parameters: never pass it text
+    /// that contains input.
+    public func executeScript(_ sql: String) throws(PGError) {
+        let connection = try liveHandle()
+        guard !sql.utf8.contains(0) else {
+            throw PGError(.invalidParameter, message: "the SQL text contains a NUL character")
+        }
+        guard PQsendQuery(connection, sql) == 1 else { throw failure(on: connection, result: nil) }
+        var firstError: PGError?
+        while let result = PQgetResult(connection) {
+            do { _ = try consume(result, on: connection) } catch { firstError = firstError ?? error }
+        }
+        if let firstError { throw firstError }
+        if PQstatus(connection) != CONNECTION_OK { throw failure(on: connection, result: nil) }
+    }
+
+    /// Turns a libpq result into a `PGResult` or a `PGError`, freeing it either way.
+    func consume(_ result: OpaquePointer?, on connection: OpaquePointer) throws(PGError) -> PGResult {
+        guard let result else { throw failure(on: connection, result: nil) }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY, PGRES_SINGLE_TUPLE:
+            return try copyOut(result)
+        default:
+            throw failure(on: connection, result: result)
+        }
+    }
+
+    /// The error for a failed call, marking it `.connectionLost` when the connection broke.
+    func failure(on connection: OpaquePointer, result: OpaquePointer?) -> PGError {
+        let lost = PQstatus(connection) != CONNECTION_OK
+        guard let result, let state = errorField(result, .sqlState) else {
+            return PGError(lost ? .connectionLost : .server, message: String(cString: PQerrorMessage(connection)))
+        }
+        return PGError(
+            lost ? .connectionLost : .server, sqlState: SQLState(rawValue: state),
+            message: errorField(result, .message) ?? String(cString: PQerrorMessage(connection)),
+            detail: errorField(result, .detail), hint: errorField(result, .hint),
+            constraintName: errorField(result, .constraint))
+    }
+
+    private func copyOut(_ result: OpaquePointer) throws(PGError) -> PGResult {
+        let columnCount = Int(PQnfields(result))
+        let columns = (0..<columnCount).map { index in
+            PGColumn(name: String(cString: PQfname(result, Int32(index))), typeOID: PQftype(result, Int32(index)))
+        }
+        let rowCount = Int(PQntuples(result))
+        var rows: [PGRow] = []
+        rows.reserveCapacity(rowCount)
+        for row in 0..<Int32(rowCount) {
+            var values: [PGValue] = []
+            values.reserveCapacity(columnCount)
+            for column in 0..<Int32(columnCount) {
+                if PQgetisnull(result, row, column) == 1 {
+                    values.append(.null)
+                    continue
+                }
+                let length = Int(PQgetlength(result, row, column))
+                let bytes = UnsafeRawBufferPointer(start: PQgetvalue(result, row, column), count: length)
+                values.append(try PGValue.decodeBinary(typeOID: columns[Int(column)].typeOID, bytes: bytes))
+            }
+            rows.append(PGRow(values: values, columns: columns))
+        }
+        let tuples = String(cString: PQcmdTuples(result))
+        return PGResult(
+            columns: columns, rows: rows, commandTag: String(cString: PQcmdStatus(result)),
+            affectedRows: Int(tuples), notices: noticeBuffer.drain())
+    }
+}
+
+/// The parameters laid out in one allocation, as the C arrays PQexecParams takes.
+struct ParameterBuffer {
+    private var storage: [UInt8] = []
+    private var offsets: [Int?] = []
+    private var lengths: [Int32] = []
+    private var formats: [Int32] = []
+    private var types: [UInt32] = []
+
+    init(_ parameters: [PGParameter?]) {
+        for parameter in parameters {
+            guard let parameter else {
+                offsets.append(nil)
+                lengths.append(0)
+                formats.append(0)
+                types.append(0)
+                continue
+            }
+            offsets.append(storage.count)
+            storage.append(contentsOf: parameter.bytes)
+            storage.append(0) // text parameters are read as C strings
+            lengths.append(Int32(parameter.bytes.count))
+            formats.append(parameter.format.rawValue)
+            types.append(parameter.typeOID)
+        }
+    }
+
+    func withCArrays<R>(
+        _ body: (UnsafePointer<UInt32>?, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R
+    ) -> R {
+        storage.withUnsafeBufferPointer { bytes in
+            let base = UnsafeRawPointer(bytes.baseAddress)
+            let pointers: [UnsafePointer<CChar>?] = offsets.map { offset in
+                guard let offset, let base else { return nil }
+                return (base + offset).assumingMemoryBound(to: CChar.self)
+            }
+            return types.withUnsafeBufferPointer { types in
+                pointers.withUnsafeBufferPointer { values in
+                    lengths.withUnsafeBufferPointer { lengths in
+                        formats.withUnsafeBufferPointer { formats in
+                            body(types.baseAddress, values.baseAddress, lengths.baseAddress, formats.baseAddress)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

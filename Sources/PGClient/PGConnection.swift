@@ -1,0 +1,112 @@
+import CLibPQ
+
+/// One connection to PostgreSQL through libpq.
+///
+/// libpq does the connecting, so everything psql users rely on works unchanged: URIs and
+/// `key=value` strings, PG* environment variables, the service file, `.pgpass`, SSL settings and
+/// multi-host failover with `target_session_attrs`. An empty connection string means "libpq's
+/// defaults", exactly as for psql with no arguments.
+///
+/// A connection is used by one thread at a time (libpq's rule), so it is not `Sendable`;
+/// cancelling from another thread goes through a `PGCancelToken`.
+public final class PGConnection {
+    var handle: OpaquePointer?
+    let noticeBuffer = NoticeBuffer()
+
+    /// Opens a connection and fails with `.connectionFailed` and libpq's own message.
+    /// - Parameter connectionString: a `postgresql://` URI, `key=value` pairs, or "" for defaults.
+    public init(_ connectionString: String) throws(PGError) {
+        guard !connectionString.utf8.contains(0) else {
+            throw PGError(.invalidParameter, message: "the connection string contains a NUL character")
+        }
+        let connection = PQconnectdb(connectionString)
+        guard let connection, PQstatus(connection) == CONNECTION_OK else {
+            let message = connection.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
+            PQfinish(connection)
+            throw PGError(.connectionFailed, message: message)
+        }
+        handle = connection
+        installNoticeReceiver(on: connection)
+        // Text crosses the wire as UTF-8 whatever PGCLIENTENCODING says: Swift strings are UTF-8.
+        guard PQsetClientEncoding(connection, "UTF8") == 0 else {
+            let message = String(cString: PQerrorMessage(connection))
+            close()
+            throw PGError(.connectionFailed, message: "cannot use UTF-8: \(message)")
+        }
+    }
+
+    deinit { close() }
+
+    /// Ends the session. Further use throws `.connectionClosed`. Safe to call twice.
+    public func close() {
+        if let handle { PQfinish(handle) }
+        handle = nil
+    }
+
+    /// True while the connection is open and healthy as far as libpq knows.
+    public var isConnected: Bool {
+        guard let handle else { return false }
+        return PQstatus(handle) == CONNECTION_OK
+    }
+
+    /// Re-establishes a lost connection with the same parameters (PQreset).
+    public func reset() throws(PGError) {
+        let connection = try liveHandle()
+        PQreset(connection)
+        guard PQstatus(connection) == CONNECTION_OK else {
+            throw PGError(.connectionFailed, message: String(cString: PQerrorMessage(connection)))
+        }
+        guard PQsetClientEncoding(connection, "UTF8") == 0 else {
+            throw PGError(.connectionFailed, message: String(cString: PQerrorMessage(connection)))
+        }
+    }
+
+    /// The database name of the session.
+    public var database: String { string(PQdb) }
+    /// The role the session logged in as.
+    public var user: String { string(PQuser) }
+    /// The host (or socket directory) actually connected to.
+    public var host: String { string(PQhost) }
+    /// The port actually connected to.
+    public var port: String { string(PQport) }
+
+    /// The server version as an integer, e.g. 150018 for 15.18.
+    public var serverVersion: Int {
+        handle.map { Int(PQserverVersion($0)) } ?? 0
+    }
+
+    /// The process id of the server backend, as `pg_backend_pid()` reports it.
+    public var backendPID: Int32 {
+        handle.map { PQbackendPID($0) } ?? 0
+    }
+
+    /// A server parameter reported at start-up or on change (`server_version`, `TimeZone`, …).
+    public func parameterStatus(_ name: String) -> String? {
+        guard let handle, let value = PQparameterStatus(handle, name) else { return nil }
+        return String(cString: value)
+    }
+
+    /// Quotes a name for use as an identifier, for the few statements (CREATE DATABASE,
+    /// CREATE ROLE) that cannot take parameters.
+    public func quoteIdentifier(_ identifier: String) throws(PGError) -> String {
+        let connection = try liveHandle()
+        guard !identifier.utf8.contains(0) else {
+            throw PGError(.invalidParameter, message: "an identifier cannot contain a NUL character")
+        }
+        guard let quoted = PQescapeIdentifier(connection, identifier, identifier.utf8.count) else {
+            throw PGError(.invalidParameter, message: String(cString: PQerrorMessage(connection)))
+        }
+        defer { PQfreemem(quoted) }
+        return String(cString: quoted)
+    }
+
+    func liveHandle() throws(PGError) -> OpaquePointer {
+        guard let handle else { throw PGError(.connectionClosed, message: "the connection was closed") }
+        return handle
+    }
+
+    private func string(_ read: (OpaquePointer?) -> UnsafeMutablePointer<CChar>?) -> String {
+        guard let handle, let value = read(handle) else { return "" }
+        return String(cString: value)
+    }
+}
