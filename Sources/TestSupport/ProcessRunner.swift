@@ -1,8 +1,13 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What a finished child process left behind.
 public struct ProcessOutput: Sendable {
-    /// The exit status (or the signal number, for a process killed by one).
+    /// The exit status (128 + the signal number, for a process killed by one).
     public let status: Int32
     /// Everything written to standard output.
     public let standardOutput: String
@@ -10,48 +15,62 @@ public struct ProcessOutput: Sendable {
     public let standardError: String
 }
 
+/// Why a child process could not be run.
+public struct ProcessRunnerError: Error, CustomStringConvertible {
+    /// What failed, with the errno text.
+    public let description: String
+}
+
 /// Runs external programs (oathtool, python3, scripts/pg-cluster) for tests.
 ///
-/// Input and output go through temporary files rather than pipes, so a chatty child can never
-/// deadlock against a test that is still writing its input.
+/// Built on posix_spawn and waitpid rather than Foundation's `Process`, whose exit detection
+/// needs a free dispatch thread: with every test thread of a 2-core machine blocked waiting for
+/// a child, it never notices the child has exited. Input and output go through temporary files,
+/// so a chatty child can never deadlock against a test still writing its input.
 public enum ProcessRunner {
-    /// Runs `program` (found on PATH unless it contains a slash) and waits for it.
+    /// Runs `program` (searched on PATH unless it contains a slash) and waits for it.
     public static func run(
         _ program: String, _ arguments: [String], input: String = "", environment: [String: String] = [:]
     ) throws -> ProcessOutput {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sd-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let inputURL = folder.appendingPathComponent("in")
-        let outputURL = folder.appendingPathComponent("out")
-        let errorURL = folder.appendingPathComponent("err")
-        try Data(input.utf8).write(to: inputURL)
-        try Data().write(to: outputURL)
-        try Data().write(to: errorURL)
+        let inputPath = folder.appendingPathComponent("in").path
+        let outputPath = folder.appendingPathComponent("out").path
+        let errorPath = folder.appendingPathComponent("err").path
+        try Data(input.utf8).write(to: URL(fileURLWithPath: inputPath))
 
-        let process = Process()
-        if program.contains("/") {
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [program] + arguments
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
         }
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        var pid = pid_t()
+        let spawned = program.contains("/")
+            ? posix_spawn(&pid, program, &actions, nil, argv, envp)
+            : posix_spawnp(&pid, program, &actions, nil, argv, envp)
+        guard spawned == 0 else {
+            throw ProcessRunnerError(description: "cannot run \(program): \(String(cString: strerror(spawned)))")
         }
-        let stdin = try FileHandle(forReadingFrom: inputURL)
-        let stdout = try FileHandle(forWritingTo: outputURL)
-        let stderr = try FileHandle(forWritingTo: errorURL)
-        defer { try? stdin.close(); try? stdout.close(); try? stderr.close() }
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        process.waitUntilExit()
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else {
+                throw ProcessRunnerError(description: "waiting for \(program): \(String(cString: strerror(errno)))")
+            }
+        }
+        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return ProcessOutput(
-            status: process.terminationStatus,
-            standardOutput: try String(contentsOf: outputURL, encoding: .utf8),
-            standardError: try String(contentsOf: errorURL, encoding: .utf8))
+            status: exitStatus,
+            standardOutput: try String(contentsOfFile: outputPath, encoding: .utf8),
+            standardError: try String(contentsOfFile: errorPath, encoding: .utf8))
     }
 }
