@@ -19,7 +19,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .target(
@@ -58,7 +57,6 @@ let package = Package(
             dependencies: [
                 "PortalStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .target(
@@ -79,7 +77,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "DeskConsoleTests",
-            dependencies: ["DeskConsole"],
+            dependencies: ["DeskConsole", "TestSupport"],
             swiftSettings: strict),
     ]
 )

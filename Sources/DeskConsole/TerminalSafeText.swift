@@ -1,0 +1,55 @@
+/// Makes text from the database safe to print on an agent's terminal.
+///
+/// A customer controls their own name and email; written raw, an ESC sequence in a name could
+/// recolour the screen, move the cursor, retitle the window or hide text, and a bidi override
+/// could make `moc.evil@` read as something else. Every such character is shown as a visible
+/// escape instead, so what the agent sees is what is stored.
+public enum TerminalSafeText {
+    /// The text with C0/C1 controls, DEL, bidi controls and other invisible format characters
+    /// replaced by `\n`, `\t`, `\x1B`, `\u{202E}`-style escapes. A backslash is doubled so an
+    /// escape can never be forged by the text itself.
+    /// - Parameter keepingLineBreaks: pass true for multi-line messages (libpq's errors), whose
+    ///   newlines and tabs are layout rather than content.
+    public static func escape(_ text: String, keepingLineBreaks: Bool = false) -> String {
+        var output = ""
+        output.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": output += keepingLineBreaks ? "\\" : "\\\\"
+            case "\n" where keepingLineBreaks, "\t" where keepingLineBreaks: output.unicodeScalars.append(scalar)
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            default:
+                if isUnsafe(scalar) {
+                    output += scalar.value <= 0xFF ? hexEscape(scalar.value) : "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return output
+    }
+
+    /// True when the text would print exactly as stored.
+    public static func isSafe(_ text: String) -> Bool {
+        !text.unicodeScalars.contains { isUnsafe($0) || $0 == "\\" || $0 == "\n" || $0 == "\r" || $0 == "\t" }
+    }
+
+    static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F: return true          // C0, DEL, C1 (incl. CSI 0x9B)
+        case 0x200B...0x200F: return true                   // zero-width space/joiners, LRM, RLM
+        case 0x202A...0x202E: return true                   // LRE, RLE, PDF, LRO, RLO
+        case 0x2066...0x2069: return true                   // LRI, RLI, FSI, PDI
+        case 0x061C, 0xFEFF: return true                    // Arabic letter mark, BOM
+        case 0x2028, 0x2029: return true                    // line and paragraph separators
+        default: return false
+        }
+    }
+
+    private static func hexEscape(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return "\\x" + (digits.count < 2 ? "0" + digits : digits)
+    }
+}
