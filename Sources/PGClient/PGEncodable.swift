@@ -36,6 +36,12 @@ public struct PGParameter: Sendable, Equatable {
         return PGParameter(bytes: bytes, format: .text, typeOID: 0)
     }
 
+    /// A text literal this library formatted itself (digits, ISO timestamps, UUIDs): it can
+    /// hold no NUL, so it needs no check.
+    static func literal(_ text: String) -> PGParameter {
+        PGParameter(bytes: Array(text.utf8), format: .text, typeOID: 0)
+    }
+
     /// A binary parameter of a declared type.
     public static func binary(_ bytes: [UInt8], typeOID: UInt32) -> PGParameter {
         PGParameter(bytes: bytes, format: .binary, typeOID: typeOID)
@@ -51,35 +57,35 @@ extension Substring: PGEncodable {
 }
 
 extension Int: PGEncodable {
-    public var pgParameter: PGParameter { PGParameter(bytes: Array(String(self).utf8), format: .text, typeOID: 0) }
+    public var pgParameter: PGParameter { .literal(String(self)) }
 }
 
 extension Int64: PGEncodable {
-    public var pgParameter: PGParameter { PGParameter(bytes: Array(String(self).utf8), format: .text, typeOID: 0) }
+    public var pgParameter: PGParameter { .literal(String(self)) }
 }
 
 extension Int32: PGEncodable {
-    public var pgParameter: PGParameter { PGParameter(bytes: Array(String(self).utf8), format: .text, typeOID: 0) }
+    public var pgParameter: PGParameter { .literal(String(self)) }
 }
 
 extension Bool: PGEncodable {
-    public var pgParameter: PGParameter { PGParameter(bytes: Array((self ? "true" : "false").utf8), format: .text, typeOID: 0) }
+    public var pgParameter: PGParameter { .literal(self ? "true" : "false") }
 }
 
 extension Double: PGEncodable {
     public var pgParameter: PGParameter {
         let text: String
         if isNaN { text = "NaN" } else if isInfinite { text = self < 0 ? "-Infinity" : "Infinity" } else { text = description }
-        return PGParameter(bytes: Array(text.utf8), format: .text, typeOID: 0)
+        return .literal(text)
     }
 }
 
 extension UUID: PGEncodable {
-    public var pgParameter: PGParameter { PGParameter(bytes: Array(uuidString.utf8), format: .text, typeOID: 0) }
+    public var pgParameter: PGParameter { .literal(uuidString) }
 }
 
 extension PGTimestamp: PGEncodable {
-    public var pgParameter: PGParameter { PGParameter(bytes: Array(parameterText.utf8), format: .text, typeOID: 0) }
+    public var pgParameter: PGParameter { .literal(parameterText) }
 }
 
 extension Date: PGEncodable {

@@ -115,20 +115,35 @@ extension OTPAuthURI {
 
 /// Why a Key URI was refused.
 public enum OTPAuthURIError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The text does not start with `otpauth://`.
     case notOTPAuth
+    /// The type is neither `totp` nor `hotp`.
     case unknownType(String)
+    /// The label has no account name.
     case missingAccountName
+    /// The issuer is present but empty.
     case emptyIssuer
+    /// The issuer or account name contains a colon, which makes the label ambiguous.
     case colonInLabel(String)
+    /// A `%` escape is malformed or decodes to bytes that are not UTF-8.
     case badPercentEncoding(String)
+    /// There is no `secret` parameter.
     case missingSecret
+    /// The secret is not Base32 or is too short.
     case invalidSecret(OTPSecretParsingError)
+    /// The label's issuer prefix and the `issuer` parameter disagree.
     case issuerMismatch(label: String, parameter: String)
+    /// The algorithm is not SHA1, SHA256 or SHA512.
     case unknownAlgorithm(String)
+    /// `digits` is not 6, 7 or 8.
     case invalidDigits(String)
+    /// `period` is not a whole number of seconds of at least 1.
     case invalidPeriod(String)
+    /// An `hotp` URI without its `counter`.
     case missingCounter
+    /// `counter` is not a non-negative whole number.
     case invalidCounter(String)
+    /// A known parameter appears twice, so which one an app uses is anyone's guess.
     case duplicateParameter(String)
 
     public var description: String {

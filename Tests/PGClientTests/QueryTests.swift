@@ -29,6 +29,27 @@ import TestSupport
         }
     }
 
+    @Test func floatSpecialValuesRoundTrip() throws {
+        try withTestDatabase { database in
+            let connection = try database.connect()
+            let row = try connection.query("SELECT $1::float8, $2::float8, $3::float8, $4::float8", [Double.infinity, -Double.infinity, Double.nan, 1e-300]).rows[0]
+            #expect(try row.decode(Double.self, at: 0) == .infinity)
+            #expect(try row.decode(Double.self, at: 1) == -.infinity)
+            #expect(try row.decode(Double.self, at: 2).isNaN)
+            #expect(try row.decode(Double.self, at: 3) == 1e-300)
+        }
+    }
+
+    @Test func timestampsBeforeChristRoundTrip() throws {
+        try withTestDatabase { database in
+            let connection = try database.connect()
+            let stored = try connection.query("SELECT '0044-03-15 12:00:00+00 BC'::timestamptz").rows[0].decode(PGTimestamp.self, at: 0)
+            #expect(stored.description == "0044-03-15T12:00:00.000000Z BC")
+            let back = try connection.query("SELECT $1::timestamptz = '0044-03-15 12:00:00+00 BC'::timestamptz", [stored]).rows[0]
+            #expect(try back.decode(Bool.self, at: 0))
+        }
+    }
+
     @Test func numericsDecodeExactly() throws {
         try withTestDatabase { database in
             let connection = try database.connect()
