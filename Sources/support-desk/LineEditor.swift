@@ -8,7 +8,10 @@ import Glibc
 /// Terminal input through libedit: line editing, and history for the session.
 struct LineEditor: LineSource {
     mutating func nextLine(prompt: String) -> String? {
-        guard let raw = readline(prompt) else { return nil }
+        guard let raw = readline(prompt) else {
+            print() // Ctrl-D: end the prompt's line so the shell's prompt starts on its own
+            return nil
+        }
         defer { free(raw) }
         let line = String(cString: raw)
         if !line.allSatisfy(\.isWhitespace) { add_history(raw) }

@@ -8,11 +8,24 @@ import TestSupport
         try withTestDatabase { database in
             let connection = try database.connect()
             let token = try connection.makeCancelToken()
+            let pid = Int(connection.backendPID)
+            let uri = database.uri()
             let started = Date()
-            // A thread of its own: the shared pools may all be busy with other blocked tests.
+            // A thread of its own (the shared pools may all be busy with other blocked tests). It
+            // cancels exactly once, when the server shows the sleep running, so the request can
+            // neither arrive too early nor leak into the next statement.
             Thread.detachNewThread {
-                Thread.sleep(forTimeInterval: 0.3)
-                try? token.cancel()
+                guard let observer = try? PGConnection(uri) else { return }
+                for _ in 0..<200 {
+                    let running = try? observer.query(
+                        "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND state = 'active' AND query LIKE '%pg_sleep%'", [pid]
+                    ).rows[0].decode(Int.self, at: 0)
+                    if running == 1 {
+                        try? token.cancel()
+                        return
+                    }
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
             }
             do {
                 try connection.query("SELECT pg_sleep(30)")
@@ -21,7 +34,7 @@ import TestSupport
                 #expect(error.sqlState == .queryCanceled)
                 #expect(error.code == .server)
             }
-            #expect(Date().timeIntervalSince(started) < 10)
+            #expect(Date().timeIntervalSince(started) < 15)
             #expect(connection.isConnected)
             #expect(try connection.query("SELECT 'still here'").rows[0].decode(String.self, at: 0) == "still here")
         }

@@ -40,6 +40,16 @@ import TestSupport
         }
     }
 
+    @Test func multiHostStringsFailOverToTheLiveServer() throws {
+        try withTestDatabase { database in
+            let cluster = try PostgresCluster.shared()
+            let connection = try PGConnection(
+                "host=/nonexistent-socket-dir,\(cluster.directory)/socket dbname=\(database.name) user=postgres target_session_attrs=read-write")
+            #expect(connection.host == "\(cluster.directory)/socket")
+            #expect(try connection.query("SELECT current_database()").rows[0].decode(String.self, at: 0) == database.name)
+        }
+    }
+
     @Test func failureToConnectCarriesLibpqsReason() {
         do {
             _ = try PGConnection("postgresql:///postgres?host=/nonexistent-socket-dir&connect_timeout=2")
@@ -83,7 +93,8 @@ import TestSupport
             let connection = try database.connect()
             let firstPID = connection.backendPID
             let admin = try database.connect()
-            try admin.query("SELECT pg_terminate_backend($1)", [Int(firstPID)])
+            // With a timeout, pg_terminate_backend waits until the backend has really gone.
+            try admin.query("SELECT pg_terminate_backend($1, 10000)", [Int(firstPID)])
             do {
                 try connection.query("SELECT 1")
                 Issue.record("a terminated backend answered")
