@@ -1,3 +1,4 @@
+import Foundation
 import PGClient
 import Testing
 import TestSupport
@@ -36,5 +37,30 @@ import TestSupport
         #expect(throws: PGError.self) { try connection.query("SELECT 1") }
         let admin = try cluster.adminConnection()
         #expect(try admin.query("SELECT count(*) FROM pg_database WHERE datname = $1", [database.name]).rows[0].decode(Int.self, at: 0) == 0)
+    }
+
+    @Test func theScriptOpensTCPOnlyOnRequestAndOnlyWithPasswords() throws {
+        let directory = "/tmp/sd-script-\(UInt32.random(in: 0...UInt32.max))"
+        let port = Int.random(in: 40_000...60_000)
+        let uri = try ClusterScript.run(["start", directory, "--tcp", String(port), "--ephemeral"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        defer { _ = try? ClusterScript.run(["stop", directory, "--remove"]) }
+        #expect(uri.hasSuffix("&port=\(port)"))
+        #expect(try ClusterScript.run(["uri", directory, "portal"]).hasPrefix("postgresql:///portal?host="))
+
+        let local = try PGConnection(uri)
+        #expect(try local.query("SHOW listen_addresses").rows[0].decode(String.self, at: 0) == "127.0.0.1")
+        do {
+            _ = try PGConnection("host=127.0.0.1 port=\(port) user=postgres dbname=postgres password=guess connect_timeout=5")
+            Issue.record("TCP accepted a wrong password")
+        } catch {
+            #expect(error.message.contains("password authentication failed"))
+        }
+        try local.query("ALTER ROLE postgres PASSWORD 'right'")
+        _ = try PGConnection("host=127.0.0.1 port=\(port) user=postgres dbname=postgres password=right connect_timeout=5")
+        local.close()
+
+        _ = try ClusterScript.run(["stop", directory, "--remove"])
+        #expect(!FileManager.default.fileExists(atPath: directory))
     }
 }

@@ -6,10 +6,12 @@ import TestSupport
 @Suite struct ServerSummaryTests {
     @Test func reportsWhatTheServerSays() throws {
         try withTestDatabase { database in
-            try database.connect().query("CREATE ROLE kim LOGIN")
-            let summary = try ServerSummary.read(from: database.connect(user: "kim"))
+            // Roles are cluster-wide: name it after the test's own database.
+            let role = "kim_\(database.name)"
+            try database.connect().query("CREATE ROLE \(role) LOGIN")
+            let summary = try ServerSummary.read(from: database.connect(user: role))
             #expect(summary.database == database.name)
-            #expect(summary.sessionUser == "kim")
+            #expect(summary.sessionUser == role)
             #expect(summary.serverVersion.first?.isNumber == true)
             #expect(summary.host.hasSuffix("/socket"))
             #expect(!summary.inRecovery)
