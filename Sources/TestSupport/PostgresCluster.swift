@@ -54,8 +54,9 @@ public final class PostgresCluster: Sendable {
 
     /// The URI of a database in this cluster, as a given role (default: the superuser).
     public func uri(database: String, user: String = "postgres") -> String {
-        let encodedSocket = directory.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["/", "-", "_", "."]))!
-        return "postgresql:///\(database)?host=\(encodedSocket)/socket&user=\(user)"
+        let safe = CharacterSet.alphanumerics.union(["/", "-", "_", "."])
+        func encode(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: safe)! }
+        return "postgresql:///\(encode(database))?host=\(encode(directory))/socket&user=\(encode(user))"
     }
 
     /// Opens a superuser connection to the `postgres` database.
