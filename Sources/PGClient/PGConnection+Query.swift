@@ -63,31 +63,37 @@ extension PGConnection {
     }
 
     private func copyOut(_ result: OpaquePointer) throws(PGError) -> PGResult {
-        let columnCount = Int(PQnfields(result))
-        let columns = (0..<columnCount).map { index in
-            PGColumn(name: String(cString: PQfname(result, Int32(index))), typeOID: PQftype(result, Int32(index)))
-        }
+        let columns = Self.columns(of: result)
         let rowCount = Int(PQntuples(result))
         var rows: [PGRow] = []
         rows.reserveCapacity(rowCount)
         for row in 0..<Int32(rowCount) {
-            var values: [PGValue] = []
-            values.reserveCapacity(columnCount)
-            for column in 0..<Int32(columnCount) {
-                if PQgetisnull(result, row, column) == 1 {
-                    values.append(.null)
-                    continue
-                }
-                let length = Int(PQgetlength(result, row, column))
-                let bytes = UnsafeRawBufferPointer(start: PQgetvalue(result, row, column), count: length)
-                values.append(try PGValue.decodeBinary(typeOID: columns[Int(column)].typeOID, bytes: bytes))
-            }
-            rows.append(PGRow(values: values, columns: columns))
+            rows.append(try Self.row(row, of: result, columns: columns))
         }
-        let tuples = String(cString: PQcmdTuples(result))
         return PGResult(
             columns: columns, rows: rows, commandTag: String(cString: PQcmdStatus(result)),
-            affectedRows: Int(tuples), notices: noticeBuffer.drain())
+            affectedRows: Int(String(cString: PQcmdTuples(result))), notices: noticeBuffer.drain())
+    }
+
+    static func columns(of result: OpaquePointer) -> [PGColumn] {
+        (0..<PQnfields(result)).map { index in
+            PGColumn(name: String(cString: PQfname(result, index)), typeOID: PQftype(result, index))
+        }
+    }
+
+    static func row(_ row: Int32, of result: OpaquePointer, columns: [PGColumn]) throws(PGError) -> PGRow {
+        var values: [PGValue] = []
+        values.reserveCapacity(columns.count)
+        for (index, column) in columns.enumerated() {
+            let field = Int32(index)
+            if PQgetisnull(result, row, field) == 1 {
+                values.append(.null)
+                continue
+            }
+            let bytes = UnsafeRawBufferPointer(start: PQgetvalue(result, row, field), count: Int(PQgetlength(result, row, field)))
+            values.append(try PGValue.decodeBinary(typeOID: column.typeOID, bytes: bytes))
+        }
+        return PGRow(values: values, columns: columns)
     }
 }
 
