@@ -73,8 +73,9 @@ extension OTPAuthURI {
         let parts = label.split(separator: ":", omittingEmptySubsequences: false)
         switch parts.count {
         case 1:
-            guard !label.isEmpty else { throw .missingAccountName }
-            return (nil, label)
+            let account = String(label.drop(while: { $0 == " " }))
+            guard !account.isEmpty else { throw .missingAccountName }
+            return (nil, account)
         case 2:
             let issuer = String(parts[0])
             let account = String(parts[1].drop(while: { $0 == " " }))
@@ -123,6 +124,8 @@ public enum OTPAuthURIError: Error, Equatable, Sendable, CustomStringConvertible
     case missingAccountName
     /// The issuer is present but empty.
     case emptyIssuer
+    /// An account name starting with a space, which apps strip after the `Issuer:` separator.
+    case accountNameStartsWithSpace(String)
     /// The issuer or account name contains a colon, which makes the label ambiguous.
     case colonInLabel(String)
     /// A `%` escape is malformed or decodes to bytes that are not UTF-8.
@@ -152,6 +155,7 @@ public enum OTPAuthURIError: Error, Equatable, Sendable, CustomStringConvertible
         case .unknownType(let type): return "unknown OTP type '\(type)' (expected totp or hotp)"
         case .missingAccountName: return "the label has no account name"
         case .emptyIssuer: return "the issuer is empty"
+        case .accountNameStartsWithSpace(let name): return "the account name '\(name)' starts with a space, which apps would drop"
         case .colonInLabel(let text): return "'\(text)': neither issuer nor account name may contain ':'"
         case .badPercentEncoding(let part): return "malformed percent-encoding in \(part)"
         case .missingSecret: return "the secret parameter is missing"

@@ -32,6 +32,8 @@ public struct OTPAuthURI: Sendable, Equatable {
     ) throws(OTPAuthURIError) {
         guard !accountName.isEmpty else { throw .missingAccountName }
         guard !accountName.contains(":") else { throw .colonInLabel(accountName) }
+        // The label format lets apps drop spaces after `Issuer:`, so such a name cannot survive.
+        guard accountName.first != " " else { throw .accountNameStartsWithSpace(accountName) }
         if let issuer {
             guard !issuer.isEmpty else { throw .emptyIssuer }
             guard !issuer.contains(":") else { throw .colonInLabel(issuer) }

@@ -73,6 +73,14 @@ import Testing
         #expect(throws: error) { try OTPAuthURI(parsing: uri) }
     }
 
+    @Test func leadingSpacesBeforeTheAccountAreNotPartOfIt() throws {
+        let bare = try OTPAuthURI(parsing: "otpauth://totp/%20%20alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Acme")
+        #expect(bare.accountName == "alice")
+        #expect(throws: OTPAuthURIError.accountNameStartsWithSpace(" bob")) {
+            try OTPAuthURI(secret: hello, accountName: " bob", issuer: "Acme")
+        }
+    }
+
     @Test func buildingRefusesColonsAndEmptyNames() {
         #expect(throws: OTPAuthURIError.colonInLabel("a:b")) { try OTPAuthURI(secret: hello, accountName: "a:b", issuer: nil) }
         #expect(throws: OTPAuthURIError.missingAccountName) { try OTPAuthURI(secret: hello, accountName: "", issuer: "X") }
