@@ -60,6 +60,15 @@ import TestSupport
         _ = try PGConnection("host=127.0.0.1 port=\(port) user=postgres dbname=postgres password=right connect_timeout=5")
         local.close()
 
+        // libpq's password file is honoured as psql honours it (only this test sets PGPASSFILE).
+        let passfile = directory + "/pgpass"
+        try "127.0.0.1:\(port):*:postgres:right\n".write(toFile: passfile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: passfile)
+        setenv("PGPASSFILE", passfile, 1)
+        defer { unsetenv("PGPASSFILE") }
+        let viaPassfile = try PGConnection("postgresql://postgres@127.0.0.1:\(port)/postgres?connect_timeout=5")
+        #expect(try viaPassfile.query("SELECT 1").rows.count == 1)
+
         _ = try ClusterScript.run(["stop", directory, "--remove"])
         #expect(!FileManager.default.fileExists(atPath: directory))
     }
