@@ -10,12 +10,9 @@ extension PGConnection {
     @discardableResult
     public func query(_ sql: String, _ parameters: [(any PGEncodable)?] = []) throws(PGError) -> PGResult {
         let connection = try liveHandle()
-        guard !sql.utf8.contains(0) else {
-            throw PGError(.invalidParameter, message: "the SQL text contains a NUL character")
-        }
-        let encoded = try parameters.map { parameter throws(PGError) in try parameter?.pgParameter }
-        let result = ParameterBuffer(encoded).withCArrays { types, values, lengths, formats in
-            PQexecParams(connection, sql, Int32(encoded.count), types, values, lengths, formats, 1)
+        let buffer = try Self.statement(sql, parameters)
+        let result = buffer.withCArrays { count, types, values, lengths, formats in
+            PQexecParams(connection, sql, count, types, values, lengths, formats, 1)
         }
         return try consume(result, on: connection)
     }
@@ -25,9 +22,7 @@ extension PGConnection {
     /// that contains input.
     public func executeScript(_ sql: String) throws(PGError) {
         let connection = try liveHandle()
-        guard !sql.utf8.contains(0) else {
-            throw PGError(.invalidParameter, message: "the SQL text contains a NUL character")
-        }
+        try Self.checkText(sql)
         guard PQsendQuery(connection, sql) == 1 else { throw failure(on: connection, result: nil) }
         var firstError: PGError?
         while let result = PQgetResult(connection) {
@@ -35,6 +30,19 @@ extension PGConnection {
         }
         if let firstError { throw firstError }
         if PQstatus(connection) != CONNECTION_OK { throw failure(on: connection, result: nil) }
+    }
+
+    /// Checks the SQL text and encodes the parameters, so nothing is sent unless all of it can be.
+    static func statement(_ sql: String, _ parameters: [(any PGEncodable)?]) throws(PGError) -> ParameterBuffer {
+        try checkText(sql)
+        return ParameterBuffer(try parameters.map { parameter throws(PGError) in try parameter?.pgParameter })
+    }
+
+    /// libpq reads SQL as a C string: a NUL would silently cut the statement short.
+    static func checkText(_ sql: String) throws(PGError) {
+        guard !sql.utf8.contains(0) else {
+            throw PGError(.invalidParameter, message: "the SQL text contains a NUL character")
+        }
     }
 
     /// Turns a libpq result into a `PGResult` or a `PGError`, freeing it either way.

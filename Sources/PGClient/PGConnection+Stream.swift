@@ -24,12 +24,9 @@ extension PGConnection {
         _ sql: String, _ parameters: [(any PGEncodable)?] = [], _ body: (PGRow) throws -> Void
     ) throws -> PGStreamSummary {
         let connection = try liveHandle()
-        guard !sql.utf8.contains(0) else {
-            throw PGError(.invalidParameter, message: "the SQL text contains a NUL character")
-        }
-        let encoded = try parameters.map { parameter throws(PGError) in try parameter?.pgParameter }
-        let sent = ParameterBuffer(encoded).withCArrays { types, values, lengths, formats in
-            PQsendQueryParams(connection, sql, Int32(encoded.count), types, values, lengths, formats, 1)
+        let buffer = try Self.statement(sql, parameters)
+        let sent = buffer.withCArrays { count, types, values, lengths, formats in
+            PQsendQueryParams(connection, sql, count, types, values, lengths, formats, 1)
         }
         guard sent == 1 else { throw failure(on: connection, result: nil) }
         PQsetSingleRowMode(connection)

@@ -25,7 +25,7 @@ struct ParameterBuffer {
     }
 
     func withCArrays<R>(
-        _ body: (UnsafePointer<UInt32>?, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R
+        _ body: (Int32, UnsafePointer<UInt32>?, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R
     ) -> R {
         storage.withUnsafeBufferPointer { bytes in
             let base = UnsafeRawPointer(bytes.baseAddress)
@@ -37,7 +37,7 @@ struct ParameterBuffer {
                 pointers.withUnsafeBufferPointer { values in
                     lengths.withUnsafeBufferPointer { lengths in
                         formats.withUnsafeBufferPointer { formats in
-                            body(types.baseAddress, values.baseAddress, lengths.baseAddress, formats.baseAddress)
+                            body(Int32(offsets.count), types.baseAddress, values.baseAddress, lengths.baseAddress, formats.baseAddress)
                         }
                     }
                 }
