@@ -19,7 +19,10 @@ public final class PGConnection {
         guard !connectionString.utf8.contains(0) else {
             throw PGError(.invalidParameter, message: "the connection string contains a NUL character")
         }
-        let connection = PQconnectdb(connectionString)
+        // The user's string is expanded in place of dbname; client_encoding after it wins, so text
+        // crosses the wire as UTF-8 whatever PGCLIENTENCODING says (Swift strings are UTF-8). It
+        // goes in the start-up packet, costs no round trip, and survives PQreset.
+        let connection = Self.connect([("dbname", connectionString), ("client_encoding", "UTF8")])
         guard let connection, PQstatus(connection) == CONNECTION_OK else {
             let message = connection.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
             PQfinish(connection)
@@ -27,11 +30,22 @@ public final class PGConnection {
         }
         handle = connection
         installNoticeReceiver(on: connection)
-        // Text crosses the wire as UTF-8 whatever PGCLIENTENCODING says: Swift strings are UTF-8.
-        guard PQsetClientEncoding(connection, "UTF8") == 0 else {
-            let message = String(cString: PQerrorMessage(connection))
-            close()
-            throw PGError(.connectionFailed, message: "cannot use UTF-8: \(message)")
+    }
+
+    /// PQconnectdbParams over keyword/value pairs, in order; later pairs override earlier ones.
+    private static func connect(_ parameters: [(keyword: String, value: String)]) -> OpaquePointer? {
+        // All strings NUL-terminated in one buffer; the two pointer arrays end with NULL.
+        var storage: [CChar] = []
+        var offsets: [Int] = []
+        for text in parameters.map(\.keyword) + parameters.map(\.value) {
+            offsets.append(storage.count)
+            storage.append(contentsOf: text.utf8CString)
+        }
+        return storage.withUnsafeBufferPointer { buffer in
+            let pointers: [UnsafePointer<CChar>?] = offsets.map { buffer.baseAddress! + $0 }
+            let keywords = Array(pointers[..<parameters.count]) + [nil]
+            let values = Array(pointers[parameters.count...]) + [nil]
+            return PQconnectdbParams(keywords, values, 1)
         }
     }
 
@@ -54,9 +68,6 @@ public final class PGConnection {
         let connection = try liveHandle()
         PQreset(connection)
         guard PQstatus(connection) == CONNECTION_OK else {
-            throw PGError(.connectionFailed, message: String(cString: PQerrorMessage(connection)))
-        }
-        guard PQsetClientEncoding(connection, "UTF8") == 0 else {
             throw PGError(.connectionFailed, message: String(cString: PQerrorMessage(connection)))
         }
     }

@@ -18,6 +18,14 @@ import TestSupport
         }
     }
 
+    @Test func textIsUTF8EvenWhenTheStringAsksForAnotherEncoding() throws {
+        try withTestDatabase { database in
+            let connection = try PGConnection(database.uri() + "&client_encoding=LATIN1")
+            #expect(connection.parameterStatus("client_encoding") == "UTF8")
+            #expect(try connection.query("SELECT $1::text", ["Zoë 🚀"]).rows[0].decode(String.self, at: 0) == "Zoë 🚀")
+        }
+    }
+
     @Test func connectsWithKeyValueConninfo() throws {
         try withTestDatabase { database in
             let cluster = try PostgresCluster.shared()
@@ -106,6 +114,7 @@ import TestSupport
             try connection.reset()
             #expect(connection.isConnected)
             #expect(connection.backendPID != firstPID)
+            #expect(connection.parameterStatus("client_encoding") == "UTF8")
             #expect(try connection.query("SELECT 41 + 1").rows[0].decode(Int.self, at: 0) == 42)
         }
     }
