@@ -14,8 +14,8 @@ public final class PostgresCluster: Sendable {
     /// A URI for the `postgres` database as the superuser.
     public let adminURI: String
 
+    /// Templates already built; held while one is built, so each is built exactly once.
     private let templates = Mutex<Set<String>>([])
-    private let templateCreation = Mutex<Void>(())
 
     private init(directory: String, adminURI: String) {
         self.directory = directory
@@ -76,9 +76,8 @@ public final class PostgresCluster: Sendable {
     }
 
     private func ensureTemplate(_ template: DatabaseTemplate) throws {
-        if templates.withLock({ $0.contains(template.databaseName) }) { return }
-        try templateCreation.withLock { _ in
-            if templates.withLock({ $0.contains(template.databaseName) }) { return }
+        try templates.withLock { built in
+            guard !built.contains(template.databaseName) else { return }
             let admin = try adminConnection()
             defer { admin.close() }
             let quoted = try admin.quoteIdentifier(template.databaseName)
@@ -89,7 +88,7 @@ public final class PostgresCluster: Sendable {
             try template.prepare(connection)
             connection.close()
             try admin.query("ALTER DATABASE \(quoted) WITH ALLOW_CONNECTIONS false IS_TEMPLATE true")
-            templates.withLock { _ = $0.insert(template.databaseName) }
+            built.insert(template.databaseName)
         }
     }
 }
