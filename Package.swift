@@ -39,7 +39,11 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "PortalStore",
-            dependencies: ["PGClient", "TOTPCore"],
+            dependencies: [
+                "PGClient", "TOTPCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: strict),
         .target(
             name: "DeskConsole",
@@ -61,7 +65,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "TestSupport",
-            dependencies: ["PGClient"],
+            dependencies: ["PGClient", "PortalStore"],
             swiftSettings: strict),
         .testTarget(
             name: "TOTPCoreTests",

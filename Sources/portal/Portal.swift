@@ -8,7 +8,10 @@ struct Portal: ParsableCommand {
         commandName: "portal",
         abstract: "Portal-side tasks for SupportDesk's database.",
         discussion: "Exit status: 0 success, 1 refusal or error, 2 the database cannot be reached.",
-        subcommands: [Status.self])
+        subcommands: [
+            Status.self, Migrate.self, CustomerCommands.self, UserCommands.self, TwoFactorCommands.self,
+            Login.self, Mandatory.self, AgentCommands.self,
+        ])
 
     /// Runs a subcommand; bad usage exits 1 as documented, not ArgumentParser's 64.
     static func main() {
