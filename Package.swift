@@ -65,7 +65,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "TestSupport",
-            dependencies: ["PGClient", "PortalStore"],
+            dependencies: ["PGClient", "PortalStore", "TOTPCore"],
             swiftSettings: strict),
         .testTarget(
             name: "TOTPCoreTests",
@@ -77,7 +77,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "PortalStoreTests",
-            dependencies: ["PortalStore", "TestSupport"],
+            dependencies: ["PortalStore", "TOTPCore", "PGClient", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "DeskConsoleTests",
