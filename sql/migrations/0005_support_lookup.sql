@@ -15,7 +15,7 @@ END
 $$;
 
 -- Ranked matches for what an agent types: an exact email or account number first, then phone
--- digits (the whole number or its last digits), then similar names, emails and customer names.
+-- digits (the whole number, or its last digits without a trunk zero), then similar names, emails and customer names.
 CREATE FUNCTION support.find(p_query text, p_limit integer DEFAULT 20)
 RETURNS TABLE (
     member_id bigint, account_number text, customer_name text, name text, email text, role text,
@@ -36,7 +36,8 @@ BEGIN
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 1000 THEN
         RAISE EXCEPTION USING ERRCODE = 'DK010', MESSAGE = 'the limit must be between 1 and 1000';
     END IF;
-    looks_like_phone := query ~ '^[+0-9 ().-]+$' AND length(digits) >= 6;
+    -- A national number's trunk zeros ("020 …") are not in the stored international digits.
+    looks_like_phone := query ~ '^[+0-9 ().-]+$' AND length(ltrim(digits, '0')) >= 6;
     RETURN QUERY
     WITH hits AS (
         SELECT m.id, 1.0::real AS score, 'email'::text AS matched_on
@@ -49,7 +50,7 @@ BEGIN
         SELECT m.id, CASE WHEN m.phone_digits = digits THEN 0.95::real ELSE 0.9::real END, 'phone'
           FROM portal.team_members m
          WHERE looks_like_phone AND m.phone_digits <> ''
-           AND (m.phone_digits = digits OR m.phone_digits LIKE '%' || digits)
+           AND (m.phone_digits = digits OR m.phone_digits LIKE '%' || ltrim(digits, '0'))
         UNION ALL
         SELECT m.id, (portal_ext.word_similarity(lowered, lower(m.name)) * 0.9)::real, 'name'
           FROM portal.team_members m WHERE lowered OPERATOR(portal_ext.<%) lower(m.name)
