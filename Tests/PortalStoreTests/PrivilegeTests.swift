@@ -126,6 +126,8 @@ func refusal(_ call: () throws -> Void) -> PortalRefusal.Code? {
         return nil
     } catch let error as PGError {
         return PortalRefusal(error)?.code
+    } catch let error as PortalRefusal {
+        return error.code
     } catch {
         return nil
     }

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import PortalStore
+
+/// `portal seed --demo` or `portal seed --customers N --users-per-customer M`.
+struct Seed: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load demo data with call scenarios, or large synthetic data through COPY (needs PORTAL_SECRET_KEY).")
+
+    @OptionGroup var options: DatabaseOptions
+    @Flag(name: .long, help: "A few hundred realistic customers and members, and call scenarios to rehearse.") var demo = false
+    @Option(name: .long, help: "Synthetic data: how many customers.") var customers: Int?
+    @Option(name: .long, help: "Synthetic data: members per customer.") var usersPerCustomer: Int?
+    @Option(name: .long, help: "Seed for the generated names (same seed, same people).") var seed: UInt64 = 42
+
+    func validate() throws {
+        switch (demo, customers, usersPerCustomer) {
+        case (true, nil, nil): break
+        case (false, let customers?, let members?):
+            guard customers >= 1, members >= 1 else { throw ValidationError("--customers and --users-per-customer must be at least 1") }
+            guard customers.multipliedReportingOverflow(by: members).partialValue <= 50_000_000 else {
+                throw ValidationError("at most 50,000,000 members")
+            }
+        default:
+            throw ValidationError("give either --demo, or both --customers and --users-per-customer")
+        }
+    }
+
+    func run() throws {
+        let secrets = try SecretBox.fromEnvironment()
+        try PortalRunner.run(options) { connection in
+            if demo {
+                let summary = try DemoSeeder(portal: PortalAPI(connection: connection, secrets: secrets)).load(seed: seed)
+                return Self.report(summary)
+            }
+            var plan = ScaleSeeder.Plan(customers: customers ?? 0, membersPerCustomer: usersPerCustomer ?? 0)
+            plan.seed = seed
+            let bar = ProgressBar(enabled: Platform.isTerminal(2) && !options.json)
+            let started = Date()
+            let summary = try ScaleSeeder(connection: connection, secrets: secrets).load(plan) { done, total in
+                bar.show(done: done, total: total, label: "members")
+            }
+            bar.finish()
+            let seconds = Date().timeIntervalSince(started)
+            return PortalReport(
+                text: "loaded \(summary.customers) customers and \(summary.members) members (\(summary.enrolled) enrolled, \(summary.recoveryCodes) recovery codes, \(summary.mandatoryCustomers) customers with mandatory 2FA) in \(String(format: "%.1f", seconds)) s; every member's password is \(summary.password)",
+                fields: ["customers": summary.customers, "members": summary.members, "enrolled": summary.enrolled,
+                         "recovery_codes": summary.recoveryCodes, "mandatory_customers": summary.mandatoryCustomers,
+                         "password": summary.password, "seconds": seconds])
+        }
+    }
+
+    static func report(_ summary: DemoSeeder.Summary) -> PortalReport {
+        var lines = ["demo data: \(summary.customers) customers, \(summary.members) members (\(summary.enrolled) with 2FA), \(summary.mandatoryCustomers) customers enforce 2FA; every member's password is \(summary.password)", "", "Calls to rehearse:"]
+        for (index, call) in summary.scenarios.enumerated() {
+            lines.append("\(index + 1). \(call.title): \(call.caller) <\(call.email)>, account \(call.account)")
+            if let code = call.recoveryCode { lines.append("   reads out: \(code)") }
+            lines.append("   expect: \(call.expectation)")
+        }
+        let scenarios: [[String: any Sendable]] = summary.scenarios.map {
+            ["title": $0.title, "caller": $0.caller, "email": $0.email, "account": $0.account,
+             "recovery_code": $0.recoveryCode as (any Sendable)? ?? NSNull(), "expectation": $0.expectation]
+        }
+        return PortalReport(text: lines.joined(separator: "\n"), fields: [
+            "customers": summary.customers, "members": summary.members, "enrolled": summary.enrolled,
+            "mandatory_customers": summary.mandatoryCustomers, "password": summary.password, "scenarios": scenarios,
+        ])
+    }
+}
