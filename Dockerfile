@@ -19,6 +19,7 @@ RUN apt-get update \
  && groupadd --system --gid 10001 desk \
  && useradd --system --create-home --uid 10001 --gid 10001 desk
 COPY --from=build /out/ /usr/local/bin/
+COPY sql/migrations/ /usr/local/share/supportdesk/migrations/
 USER 10001:10001
 WORKDIR /home/desk
 ENTRYPOINT ["support-desk"]

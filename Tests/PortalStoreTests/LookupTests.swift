@@ -23,6 +23,7 @@ struct LookupTests {
             let agent = try fixture.agent()
             defer { agent.connection.close() }
             #expect(try agent.find("JANE.DOE@acme.example").first.map { [$0.email, $0.matchedOn] } == ["jane.doe@acme.example", "email"])
+            #expect(try agent.find("jane.doe@acme.example").count == 1, "an exact key is the answer; no fuzzy matches")
             #expect(try agent.find("nw-2001").map(\.email).sorted() == ["andrew@northwind.example", "janet@northwind.example"])
             #expect(try agent.find("020 7946 0958").first?.email == "jane.doe@acme.example")
             #expect(try agent.find("+44 (20) 7946-0958").first?.matchedOn == "phone")

@@ -51,6 +51,11 @@ struct SeedTests {
                 """).rows[0]
             #expect(try counts.decode(Int.self, at: 0) == 1000 && counts.decode(Int.self, at: 1) == summary.enrolled)
             #expect(try counts.decode(Int.self, at: 2) == 4 && counts.decode(Int.self, at: 3) == 1000)
+            let switchedByTheirAdministrator = try fixture.connection.query("""
+                SELECT count(*) FROM portal.customers c JOIN portal.team_members m ON m.id = c.mandatory_2fa_by
+                 WHERE c.mandatory_2fa AND m.customer_id = c.id AND m.role = 'administrator'
+                """).rows[0].decode(Int.self, at: 0)
+            #expect(switchedByTheirAdministrator == 4)
             // Identity sequences continue after the loaded ids.
             let newID = try fixture.member("after@acme.example", name: "After Seed")
             #expect(newID == 1001)
@@ -66,6 +71,29 @@ struct SeedTests {
             #expect(throws: PortalRefusal.self) {
                 try ScaleSeeder(connection: fixture.connection, secrets: PortalFixture.secrets).load(ScaleSeeder.Plan(customers: 0, membersPerCustomer: 3))
             }
+        }
+    }
+
+    @Test("a large load sets secondary indexes aside and rebuilds exactly the same ones")
+    func largeLoadRebuildsIndexes() throws {
+        try withPortalFixture { fixture in
+            let catalog = """
+                SELECT string_agg(pg_get_indexdef(indexrelid), E'\\n' ORDER BY pg_get_indexdef(indexrelid))
+                  FROM pg_index WHERE indrelid IN ('portal.customers'::regclass, 'portal.team_members'::regclass,
+                                                   'portal.totp_credentials'::regclass, 'portal.recovery_codes'::regclass)
+                """
+            let before = try fixture.connection.query(catalog).rows[0].decode(String.self, at: 0)
+            var indexing = false
+            let summary = try ScaleSeeder(connection: fixture.connection, secrets: PortalFixture.secrets)
+                .load(ScaleSeeder.Plan(customers: 200, membersPerCustomer: 50), indexing: { indexing = true })
+            #expect(summary.members == 10_000 && indexing)
+            let after = try fixture.connection.query(catalog).rows[0].decode(String.self, at: 0)
+            #expect(before == after)
+            #expect(before.contains("gin_trgm_ops") && before.contains("lower(email)"))
+            let agent = try fixture.agent()
+            defer { agent.connection.close() }
+            let anyone = try fixture.connection.query("SELECT email FROM portal.team_members ORDER BY id DESC LIMIT 1").rows[0].decode(String.self, at: 0)
+            #expect(try agent.find(anyone).first?.email == anyone)
         }
     }
 }

@@ -14,6 +14,29 @@ BEGIN
 END
 $$;
 
+-- One hit of a search: a member, how well it matched, and on what.
+CREATE TYPE portal.search_hit AS (id bigint, score real, matched_on text);
+
+-- The best hit per member, joined to what the agent sees, best first.
+CREATE FUNCTION portal.ranked_members(p_hits portal.search_hit[], p_limit integer)
+RETURNS TABLE (
+    member_id bigint, account_number text, customer_name text, name text, email text, role text,
+    phone text, twofa_state text, mandatory_2fa boolean, matched_on text, score real
+)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH best AS (
+        SELECT DISTINCT ON (h.id) h.id, h.score, h.matched_on FROM unnest(p_hits) AS h ORDER BY h.id, h.score DESC
+    )
+    SELECT m.id, c.account_number, c.name, m.name, m.email, m.role, m.phone,
+           coalesce(t.state, 'off'), c.mandatory_2fa, b.matched_on, b.score
+      FROM best b
+      JOIN portal.team_members m ON m.id = b.id
+      JOIN portal.customers c ON c.id = m.customer_id
+      LEFT JOIN portal.totp_credentials t ON t.member_id = m.id
+     ORDER BY b.score DESC, c.account_number, m.email
+     LIMIT p_limit
+$$;
+
 -- Ranked matches for what an agent types: an exact email or account number first, then phone
 -- digits (the whole number, or its last digits without a trunk zero), then similar names, emails and customer names.
 CREATE FUNCTION support.find(p_query text, p_limit integer DEFAULT 20)
@@ -37,7 +60,11 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'DK010', MESSAGE = 'the limit must be between 1 and 1000';
     END IF;
     -- A national number's trunk zeros ("020 …") are not in the stored international digits.
+    -- A national number's trunk zeros ("020 …") are not in the stored international digits.
     looks_like_phone := query ~ '^[+0-9 ().-]+$' AND length(ltrim(digits, '0')) >= 6;
+
+    -- Exact keys first: when the agent typed an email, account number or phone number that
+    -- exists, those members are the answer and no fuzzy search runs.
     RETURN QUERY
     WITH hits AS (
         SELECT m.id, 1.0::real AS score, 'email'::text AS matched_on
@@ -51,8 +78,15 @@ BEGIN
           FROM portal.team_members m
          WHERE looks_like_phone AND m.phone_digits <> ''
            AND (m.phone_digits = digits OR m.phone_digits LIKE '%' || ltrim(digits, '0'))
-        UNION ALL
-        SELECT m.id, (portal_ext.word_similarity(lowered, lower(m.name)) * 0.9)::real, 'name'
+    )
+    SELECT * FROM portal.ranked_members(ARRAY(SELECT ROW(h.id, h.score, h.matched_on)::portal.search_hit FROM hits h), p_limit);
+    IF FOUND THEN
+        RETURN;
+    END IF;
+
+    RETURN QUERY
+    WITH hits AS (
+        SELECT m.id, (portal_ext.word_similarity(lowered, lower(m.name)) * 0.9)::real AS score, 'name'::text AS matched_on
           FROM portal.team_members m WHERE lowered OPERATOR(portal_ext.<%) lower(m.name)
         UNION ALL
         SELECT m.id, (portal_ext.word_similarity(lowered, lower(m.email)) * 0.85)::real, 'email'
@@ -61,17 +95,8 @@ BEGIN
         SELECT m.id, (portal_ext.word_similarity(lowered, lower(c.name)) * 0.8)::real, 'customer'
           FROM portal.customers c JOIN portal.team_members m ON m.customer_id = c.id
          WHERE lowered OPERATOR(portal_ext.<%) lower(c.name)
-    ), best AS (
-        SELECT DISTINCT ON (h.id) h.id, h.score, h.matched_on FROM hits h ORDER BY h.id, h.score DESC
     )
-    SELECT m.id, c.account_number, c.name, m.name, m.email, m.role, m.phone,
-           coalesce(t.state, 'off'), c.mandatory_2fa, b.matched_on, b.score
-      FROM best b
-      JOIN portal.team_members m ON m.id = b.id
-      JOIN portal.customers c ON c.id = m.customer_id
-      LEFT JOIN portal.totp_credentials t ON t.member_id = m.id
-     ORDER BY b.score DESC, c.account_number, m.email
-     LIMIT p_limit;
+    SELECT * FROM portal.ranked_members(ARRAY(SELECT ROW(h.id, h.score, h.matched_on)::portal.search_hit FROM hits h), p_limit);
 END
 $$;
 
@@ -150,6 +175,7 @@ BEGIN
 END
 $$;
 
+REVOKE ALL ON FUNCTION portal.ranked_members(portal.search_hit[], integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION support.whoami(), support.find(text, integer), support.resolve_user(text),
     support.user_detail(bigint), support.user_events(bigint, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION support.whoami(), support.find(text, integer), support.resolve_user(text),

@@ -37,9 +37,12 @@ struct Seed: ParsableCommand {
             plan.seed = seed
             let bar = ProgressBar(enabled: Platform.isTerminal(2) && !options.json)
             let started = Date()
-            let summary = try ScaleSeeder(connection: connection, secrets: secrets).load(plan) { done, total in
+            let summary = try ScaleSeeder(connection: connection, secrets: secrets).load(plan, progress: { done, total in
                 bar.show(done: done, total: total, label: "members")
-            }
+            }, indexing: {
+                bar.finish()
+                if Platform.isTerminal(2) && !options.json { Platform.printError("building indexes…") }
+            })
             bar.finish()
             let seconds = Date().timeIntervalSince(started)
             return PortalReport(
