@@ -80,6 +80,19 @@ public struct PortalFixture {
         return SupportAPI(connection: try database.connect(user: name))
     }
 
+    /// Runs `body` on `count` threads at once, each with its own connection as `role`: many
+    /// terminals of one agent racing each other.
+    public func concurrently<T: Sendable>(
+        _ count: Int, as role: String, _ body: @escaping @Sendable (SupportAPI) throws -> T
+    ) -> [Result<T, any Error>] {
+        let uri = database.uri(user: role)
+        return TestSupport.concurrently(count) { _ in
+            let connection = try PGConnection(uri)
+            defer { connection.close() }
+            return try body(SupportAPI(connection: connection))
+        }
+    }
+
     /// Another connection as an existing role (a second terminal of the same agent).
     public func connect(as role: String) throws -> SupportAPI {
         SupportAPI(connection: try database.connect(user: role))

@@ -76,11 +76,8 @@ struct DisableTests {
             let role = try kim.whoami().agent
             _ = try kim.verify(memberID: jane.memberID, code: jane.recoveryCodes[0].grouped)
             kim.connection.close()
-            let uri = fixture.database.uri(user: role)
-            let results = concurrently(16) { _ in
-                let connection = try PGConnection(uri)
-                defer { connection.close() }
-                return try SupportAPI(connection: connection).disable(
+            let results = fixture.concurrently(16, as: role) { api in
+                try api.disable(
                     memberID: jane.memberID, reason: "caller lost phone, verified", ticket: "SUP-7", requestID: UUID())
             }
             let successes = results.compactMap { try? $0.get() }
@@ -105,11 +102,8 @@ struct DisableTests {
             let role = try kim.whoami().agent
             _ = try kim.verify(memberID: jane.memberID, code: jane.recoveryCodes[0].grouped)
             let request = UUID()
-            let uri = fixture.database.uri(user: role)
-            let results = concurrently(8) { _ in
-                let connection = try PGConnection(uri)
-                defer { connection.close() }
-                return try SupportAPI(connection: connection).disable(
+            let results = fixture.concurrently(8, as: role) { api in
+                try api.disable(
                     memberID: jane.memberID, reason: "caller lost phone, verified", ticket: "SUP-7", requestID: request)
             }
             let events = results.compactMap { try? $0.get() }
@@ -130,11 +124,8 @@ struct DisableTests {
             let boss = try fixture.agent("boss", supervisor: true)
             let role = try boss.whoami().agent
             boss.connection.close()
-            let uri = fixture.database.uri(user: role)
-            let results = concurrently(16) { _ in
-                let connection = try PGConnection(uri)
-                defer { connection.close() }
-                return try SupportAPI(connection: connection).overrideDisable(
+            let results = fixture.concurrently(16, as: role) { api in
+                try api.overrideDisable(
                     memberID: jane.memberID, reason: "no codes left, identity checked by video", ticket: "SUP-9", requestID: UUID())
             }
             let events = results.compactMap { try? $0.get() }

@@ -18,11 +18,8 @@ struct RecoveryCheckTests {
             let agent = try fixture.agent("kim")
             let role = try agent.whoami().agent
             agent.connection.close()
-            let uri = fixture.database.uri(user: role)
-            let outcomes = concurrently(16) { _ in
-                let connection = try PGConnection(uri)
-                defer { connection.close() }
-                return try SupportAPI(connection: connection).verify(memberID: jane.memberID, code: Self.wrongCode())
+            let outcomes = fixture.concurrently(16, as: role) { api in
+                try api.verify(memberID: jane.memberID, code: Self.wrongCode())
             }.map { try? $0.get() }
             #expect(outcomes.allSatisfy { $0 != nil })
             let mismatches = outcomes.compactMap { $0 }.filter { $0.outcome == .mismatch }

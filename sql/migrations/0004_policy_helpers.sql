@@ -144,6 +144,37 @@ BEGIN
 END
 $$;
 
+-- Refuses unless the member has active 2FA.
+CREATE FUNCTION portal.require_active_2fa(p_member portal.team_members) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM portal.totp_credentials t WHERE t.member_id = p_member.id AND t.state = 'active') THEN
+        RAISE EXCEPTION USING ERRCODE = 'DK004', MESSAGE = format('%s does not have 2FA enabled', p_member.email);
+    END IF;
+END
+$$;
+
+-- The event an earlier call with this request id made (a retry of the same disable), or NULL
+-- when the id is new; refuses a missing id, or one that another request already used.
+CREATE FUNCTION portal.earlier_disable(p_member portal.team_members, p_request_id uuid, p_action text)
+RETURNS portal.audit_events
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    previous portal.audit_events;
+BEGIN
+    IF p_request_id IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'DK009', MESSAGE = 'a request id is required';
+    END IF;
+    SELECT * INTO previous FROM portal.audit_events e WHERE e.request_id = p_request_id;
+    IF FOUND AND NOT (previous.actor = session_user AND previous.member_id = p_member.id AND previous.action = p_action) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DK009', MESSAGE = 'this request id was already used for another request';
+    END IF;
+    RETURN previous;
+END
+$$;
+
+REVOKE ALL ON FUNCTION portal.require_active_2fa(portal.team_members),
+    portal.earlier_disable(portal.team_members, uuid, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION portal.require_agent(), portal.spoken_interval(interval), portal.require_supervisor(), portal.require_reason(text),
     portal.require_ticket(text), portal.lock_member(bigint), portal.normalise_recovery_code(text),
     portal.as_support_event(portal.audit_events),

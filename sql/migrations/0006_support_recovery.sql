@@ -109,22 +109,14 @@ DECLARE
     ticket text;
 BEGIN
     PERFORM portal.require_agent();
-    IF p_request_id IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'DK009', MESSAGE = 'a request id is required';
-    END IF;
     member := portal.lock_member(p_member_id);
-    SELECT * INTO previous FROM portal.audit_events e WHERE e.request_id = p_request_id;
-    IF FOUND THEN
-        IF previous.actor = session_user AND previous.member_id = member.id AND previous.action = '2fa_disabled_support' THEN
-            RETURN portal.as_support_event(previous);
-        END IF;
-        RAISE EXCEPTION USING ERRCODE = 'DK009', MESSAGE = 'this request id was already used for another request';
+    previous := portal.earlier_disable(member, p_request_id, '2fa_disabled_support');
+    IF previous.seq IS NOT NULL THEN
+        RETURN portal.as_support_event(previous);
     END IF;
     reason := portal.require_reason(p_reason);
     ticket := portal.require_ticket(p_ticket);
-    IF NOT EXISTS (SELECT FROM portal.totp_credentials t WHERE t.member_id = member.id AND t.state = 'active') THEN
-        RAISE EXCEPTION USING ERRCODE = 'DK004', MESSAGE = format('%s does not have 2FA enabled', member.email);
-    END IF;
+    PERFORM portal.require_active_2fa(member);
     SELECT k.id INTO check_id FROM portal.recovery_checks k
       JOIN portal.totp_credentials t ON t.member_id = k.member_id
      WHERE k.member_id = member.id AND k.agent = session_user AND k.outcome = 'match'
@@ -155,22 +147,14 @@ DECLARE
     ticket text;
 BEGIN
     PERFORM portal.require_supervisor();
-    IF p_request_id IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'DK009', MESSAGE = 'a request id is required';
-    END IF;
     member := portal.lock_member(p_member_id);
-    SELECT * INTO previous FROM portal.audit_events e WHERE e.request_id = p_request_id;
-    IF FOUND THEN
-        IF previous.actor = session_user AND previous.member_id = member.id AND previous.action = '2fa_disabled_override' THEN
-            RETURN portal.as_support_event(previous);
-        END IF;
-        RAISE EXCEPTION USING ERRCODE = 'DK009', MESSAGE = 'this request id was already used for another request';
+    previous := portal.earlier_disable(member, p_request_id, '2fa_disabled_override');
+    IF previous.seq IS NOT NULL THEN
+        RETURN portal.as_support_event(previous);
     END IF;
     reason := portal.require_reason(p_reason);
     ticket := portal.require_ticket(p_ticket);
-    IF NOT EXISTS (SELECT FROM portal.totp_credentials t WHERE t.member_id = member.id AND t.state = 'active') THEN
-        RAISE EXCEPTION USING ERRCODE = 'DK004', MESSAGE = format('%s does not have 2FA enabled', member.email);
-    END IF;
+    PERFORM portal.require_active_2fa(member);
     RETURN portal.as_support_event(
         portal.remove_credential(member, '2fa_disabled_override', reason, ticket, p_request_id));
 END

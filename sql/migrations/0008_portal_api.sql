@@ -124,6 +124,20 @@ BEGIN
 END
 $$;
 
+-- Replaces a member's recovery codes (and their salt) with new hashes.
+CREATE FUNCTION portal.replace_recovery_codes(p_member portal.team_members, p_salt bytea, p_hashes bytea[]) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF coalesce(cardinality(p_hashes), 0) NOT BETWEEN 1 AND 100 THEN
+        RAISE EXCEPTION USING ERRCODE = 'DK106', MESSAGE = 'between 1 and 100 recovery codes are required';
+    END IF;
+    DELETE FROM portal.recovery_codes WHERE member_id = p_member.id;
+    UPDATE portal.totp_credentials SET recovery_salt = p_salt WHERE member_id = p_member.id;
+    INSERT INTO portal.recovery_codes (member_id, code_hash) SELECT p_member.id, h FROM unnest(p_hashes) AS h;
+END
+$$;
+REVOKE ALL ON FUNCTION portal.replace_recovery_codes(portal.team_members, bytea, bytea[]) FROM PUBLIC;
+
 -- Activates the pending secret with the step of the first accepted code and stores the
 -- recovery-code hashes.
 CREATE FUNCTION portal_api.confirm_enrolment(p_member_id bigint, p_step bigint, p_salt bytea, p_hashes bytea[])
@@ -133,16 +147,13 @@ DECLARE
     member portal.team_members;
 BEGIN
     member := portal.lock_member(p_member_id);
-    IF coalesce(cardinality(p_hashes), 0) NOT BETWEEN 1 AND 100 THEN
-        RAISE EXCEPTION USING ERRCODE = 'DK106', MESSAGE = 'between 1 and 100 recovery codes are required';
-    END IF;
     UPDATE portal.totp_credentials
        SET state = 'active', activated_at = clock_timestamp(), last_accepted_step = p_step, recovery_salt = p_salt
      WHERE member_id = member.id AND state = 'pending';
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'DK102', MESSAGE = format('%s has no pending 2FA set-up to confirm', member.email);
     END IF;
-    INSERT INTO portal.recovery_codes (member_id, code_hash) SELECT member.id, h FROM unnest(p_hashes) AS h;
+    PERFORM portal.replace_recovery_codes(member, p_salt, p_hashes);
     RETURN (portal.append_event('2fa_enabled', member.email, NULL, NULL, member.customer_id, member.id)).seq;
 END
 $$;
@@ -205,15 +216,10 @@ DECLARE
     member portal.team_members;
 BEGIN
     member := portal.lock_member(p_member_id);
-    IF coalesce(cardinality(p_hashes), 0) NOT BETWEEN 1 AND 100 THEN
-        RAISE EXCEPTION USING ERRCODE = 'DK106', MESSAGE = 'between 1 and 100 recovery codes are required';
-    END IF;
     IF NOT portal_api.accept_step(member.id, p_step) THEN
         RETURN false;
     END IF;
-    DELETE FROM portal.recovery_codes WHERE member_id = member.id;
-    UPDATE portal.totp_credentials SET recovery_salt = p_salt WHERE member_id = member.id;
-    INSERT INTO portal.recovery_codes (member_id, code_hash) SELECT member.id, h FROM unnest(p_hashes) AS h;
+    PERFORM portal.replace_recovery_codes(member, p_salt, p_hashes);
     PERFORM portal.append_event('recovery_codes_regenerated', member.email, NULL, NULL, member.customer_id, member.id);
     RETURN true;
 END

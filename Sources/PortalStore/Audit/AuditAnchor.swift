@@ -15,7 +15,7 @@ public struct AuditAnchor: Sendable, Equatable, CustomStringConvertible {
         let words = text.split(whereSeparator: \.isWhitespace)
         guard words.count == 4, words[0] == "supportdesk-anchor", words[1] == "v1",
               let seq = Int64(words[2]), seq >= 0, words[3].utf8.count == 64,
-              let hash = Self.bytes(hex: words[3]) else {
+              let hash = Hex.decode(words[3]) else {
             throw .unreadableAnchor
         }
         self.init(seq: seq, hash: hash)
@@ -27,25 +27,5 @@ public struct AuditAnchor: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The hash as lower-case hex.
-    public var hexHash: String {
-        hash.map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
-        }.joined()
-    }
-
-    private static func bytes(hex: Substring) -> [UInt8]? {
-        var bytes: [UInt8] = []
-        var pending: UInt8?
-        for character in hex {
-            guard let value = character.hexDigitValue else { return nil }
-            if let high = pending {
-                bytes.append(high << 4 | UInt8(value))
-                pending = nil
-            } else {
-                pending = UInt8(value)
-            }
-        }
-        return bytes
-    }
+    public var hexHash: String { Hex.encode(hash) }
 }

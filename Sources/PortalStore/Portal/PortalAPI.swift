@@ -168,7 +168,7 @@ public struct PortalAPI {
     static let hashArray = "(SELECT array_agg(decode(h, 'hex')) FROM unnest(string_to_array($4::text, ',')) AS h)"
 
     static func hexList(_ codes: [RecoveryCode], salt: [UInt8]) -> String {
-        codes.map { String(ScaleSeeder.byteaText($0.hash(salt: salt)).dropFirst(2)) }.joined(separator: ",")
+        codes.map { Hex.encode($0.hash(salt: salt)) }.joined(separator: ",")
     }
 
     private func member(_ email: String) throws -> MemberLoginState {

@@ -17,7 +17,7 @@ public struct SecretBox: Sendable {
     public init(keyText: String) throws(SecretBoxError) {
         let trimmed = keyText.trimmingCharacters(in: .whitespacesAndNewlines)
         let bytes: [UInt8]
-        if trimmed.count == 64, let hex = Self.hexBytes(trimmed) {
+        if trimmed.utf8.count == 64, let hex = Hex.decode(trimmed) {
             bytes = hex
         } else if let data = Data(base64Encoded: trimmed) {
             bytes = Array(data)
@@ -67,25 +67,6 @@ public struct SecretBox: Sendable {
 
     private static func associatedData(_ memberID: Int64) -> Data {
         Data("supportdesk-totp-secret:\(memberID)".utf8)
-    }
-
-    private static func hexBytes(_ text: String) -> [UInt8]? {
-        var bytes: [UInt8] = []
-        var iterator = text.utf8.makeIterator()
-        while let high = iterator.next(), let low = iterator.next() {
-            guard let h = hexValue(high), let l = hexValue(low) else { return nil }
-            bytes.append(h << 4 | l)
-        }
-        return bytes
-    }
-
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }
 

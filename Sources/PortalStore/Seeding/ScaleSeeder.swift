@@ -154,18 +154,6 @@ public struct ScaleSeeder {
         try connection.query("SELECT coalesce(max(id), 0) + 1 FROM \(table)").rows[0].decode(Int64.self, at: 0)
     }
 
-    /// bytea's text input form, `\\x` and lower-case hex, built without formatting calls: a
-    /// million-row load spends real time here.
-    static func byteaText(_ bytes: [UInt8]) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        return String(unsafeUninitializedCapacity: 2 + bytes.count * 2) { buffer in
-            buffer[0] = UInt8(ascii: "\\")
-            buffer[1] = UInt8(ascii: "x")
-            for (index, byte) in bytes.enumerated() {
-                buffer[2 + index * 2] = digits[Int(byte >> 4)]
-                buffer[3 + index * 2] = digits[Int(byte & 15)]
-            }
-            return 2 + bytes.count * 2
-        }
-    }
+    /// bytea's text input form: `\x` and hex.
+    static func byteaText(_ bytes: [UInt8]) -> String { Hex.encode(bytes, prefix: "\\x") }
 }

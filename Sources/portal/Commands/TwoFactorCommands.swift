@@ -43,9 +43,7 @@ struct TwoFactorCommands: ParsableCommand {
             let secrets = try SecretBox.fromEnvironment()
             try PortalRunner.run(options) { connection in
                 let codes = try PortalAPI(connection: connection, secrets: secrets).confirmEnrolment(email: email, code: code)
-                let text = (["2FA is active for \(email). Recovery codes (shown once; write them down):"]
-                    + codes.map { "  \($0.grouped)" }).joined(separator: "\n")
-                return PortalReport(text: text, fields: ["email": email, "recovery_codes": codes.map(\.grouped)])
+                return codesReport("2FA is active for \(email). Recovery codes (shown once; write them down):", email, codes)
             }
         }
     }
@@ -80,10 +78,14 @@ struct TwoFactorCommands: ParsableCommand {
             let secrets = try SecretBox.fromEnvironment()
             try PortalRunner.run(options) { connection in
                 let codes = try PortalAPI(connection: connection, secrets: secrets).regenerateRecoveryCodes(email: email, code: code)
-                let text = (["New recovery codes for \(email) (the old ones no longer work):"]
-                    + codes.map { "  \($0.grouped)" }).joined(separator: "\n")
-                return PortalReport(text: text, fields: ["email": email, "recovery_codes": codes.map(\.grouped)])
+                return codesReport("New recovery codes for \(email) (the old ones no longer work):", email, codes)
             }
         }
     }
+}
+
+/// Recovery codes as people copy them (one group of four per line) and as scripts read them.
+private func codesReport(_ heading: String, _ email: String, _ codes: [RecoveryCode]) -> PortalReport {
+    PortalReport(text: ([heading] + codes.map { "  \($0.grouped)" }).joined(separator: "\n"),
+                 fields: ["email": email, "recovery_codes": codes.map(\.grouped)])
 }
