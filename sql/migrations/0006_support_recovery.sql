@@ -95,12 +95,15 @@ BEGIN
 END
 $$;
 
--- Disables 2FA after the calling agent's own recent, unused match for this member. A retry
--- with the same request id returns the event of the first call instead of failing.
-CREATE FUNCTION support.disable_2fa(p_member_id bigint, p_reason text, p_ticket text, p_request_id uuid)
-RETURNS support.event
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- The disable shared by agents and supervisors: lock the member, honour a retried request id,
+-- check reason, ticket and enrolment, consume the agent's own recent match unless this is a
+-- supervisor's override, then remove the credential and record the event.
+CREATE FUNCTION portal.disable_for_support(
+    p_member_id bigint, p_reason text, p_ticket text, p_request_id uuid, p_override boolean
+) RETURNS support.event
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
+    action text := CASE WHEN p_override THEN '2fa_disabled_override' ELSE '2fa_disabled_support' END;
     member portal.team_members;
     previous portal.audit_events;
     check_id bigint;
@@ -108,30 +111,42 @@ DECLARE
     reason text;
     ticket text;
 BEGIN
-    PERFORM portal.require_agent();
     member := portal.lock_member(p_member_id);
-    previous := portal.earlier_disable(member, p_request_id, '2fa_disabled_support');
+    previous := portal.earlier_disable(member, p_request_id, action);
     IF previous.seq IS NOT NULL THEN
         RETURN portal.as_support_event(previous);
     END IF;
     reason := portal.require_reason(p_reason);
     ticket := portal.require_ticket(p_ticket);
     PERFORM portal.require_active_2fa(member);
-    SELECT k.id INTO check_id FROM portal.recovery_checks k
-      JOIN portal.totp_credentials t ON t.member_id = k.member_id
-     WHERE k.member_id = member.id AND k.agent = session_user AND k.outcome = 'match'
-       AND k.consumed_at IS NULL AND k.checked_at > clock_timestamp() - valid_for
-       AND k.checked_at >= t.activated_at
-     ORDER BY k.checked_at DESC LIMIT 1
-       FOR UPDATE OF k;
-    IF check_id IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'DK005', MESSAGE = format(
-            'verify a recovery code of %s first: a disable needs your own match from the last %s that has not been used',
-            member.email, portal.spoken_interval(valid_for));
+    IF NOT p_override THEN
+        SELECT k.id INTO check_id FROM portal.recovery_checks k
+          JOIN portal.totp_credentials t ON t.member_id = k.member_id
+         WHERE k.member_id = member.id AND k.agent = session_user AND k.outcome = 'match'
+           AND k.consumed_at IS NULL AND k.checked_at > clock_timestamp() - valid_for
+           AND k.checked_at >= t.activated_at
+         ORDER BY k.checked_at DESC LIMIT 1
+           FOR UPDATE OF k;
+        IF check_id IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'DK005', MESSAGE = format(
+                'verify a recovery code of %s first: a disable needs your own match from the last %s that has not been used',
+                member.email, portal.spoken_interval(valid_for));
+        END IF;
+        UPDATE portal.recovery_checks SET consumed_at = clock_timestamp() WHERE id = check_id;
     END IF;
-    UPDATE portal.recovery_checks SET consumed_at = clock_timestamp() WHERE id = check_id;
-    RETURN portal.as_support_event(
-        portal.remove_credential(member, '2fa_disabled_support', reason, ticket, p_request_id));
+    RETURN portal.as_support_event(portal.remove_credential(member, action, reason, ticket, p_request_id));
+END
+$$;
+REVOKE ALL ON FUNCTION portal.disable_for_support(bigint, text, text, uuid, boolean) FROM PUBLIC;
+
+-- Disables 2FA after the calling agent's own recent, unused match for this member. A retry
+-- with the same request id returns the event of the first call instead of failing.
+CREATE FUNCTION support.disable_2fa(p_member_id bigint, p_reason text, p_ticket text, p_request_id uuid)
+RETURNS support.event
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM portal.require_agent();
+    RETURN portal.disable_for_support(p_member_id, p_reason, p_ticket, p_request_id, false);
 END
 $$;
 
@@ -140,23 +155,9 @@ $$;
 CREATE FUNCTION support.override_disable_2fa(p_member_id bigint, p_reason text, p_ticket text, p_request_id uuid)
 RETURNS support.event
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    member portal.team_members;
-    previous portal.audit_events;
-    reason text;
-    ticket text;
 BEGIN
     PERFORM portal.require_supervisor();
-    member := portal.lock_member(p_member_id);
-    previous := portal.earlier_disable(member, p_request_id, '2fa_disabled_override');
-    IF previous.seq IS NOT NULL THEN
-        RETURN portal.as_support_event(previous);
-    END IF;
-    reason := portal.require_reason(p_reason);
-    ticket := portal.require_ticket(p_ticket);
-    PERFORM portal.require_active_2fa(member);
-    RETURN portal.as_support_event(
-        portal.remove_credential(member, '2fa_disabled_override', reason, ticket, p_request_id));
+    RETURN portal.disable_for_support(p_member_id, p_reason, p_ticket, p_request_id, true);
 END
 $$;
 
