@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import PGClient
 import PortalStore
 
 /// `portal status`: proves the database is reachable and says where it is.
@@ -11,24 +9,14 @@ struct Status: ParsableCommand {
     @OptionGroup var options: DatabaseOptions
 
     func run() throws {
-        let summary: ServerSummary
-        do {
-            let connection = try PGConnection(DatabaseAddress.resolve(flag: options.db))
-            defer { connection.close() }
-            summary = try ServerSummary.read(from: connection)
-        } catch {
-            FileHandle.standardError.write(Data("portal: could not connect (\(DatabaseAddress.source(flag: options.db))): \(error.message)\n".utf8))
-            throw ExitCode(2)
-        }
-        if options.json {
-            let object: [String: any Sendable] = [
-                "database": summary.database, "user": summary.sessionUser, "server_version": summary.serverVersion,
-                "host": summary.host, "port": summary.port, "in_recovery": summary.inRecovery,
-            ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
-        } else {
-            print("database \(summary.database) as \(summary.sessionUser) on PostgreSQL \(summary.serverVersion) (\(summary.host):\(summary.port))\(summary.inRecovery ? ", read-only standby" : "")")
+        try PortalRunner.run(options) { connection in
+            let summary = try ServerSummary.read(from: connection)
+            return PortalReport(
+                text: "database \(summary.database) as \(summary.sessionUser) on PostgreSQL \(summary.serverVersion) (\(summary.host):\(summary.port))\(summary.inRecovery ? ", read-only standby" : "")",
+                fields: [
+                    "database": summary.database, "user": summary.sessionUser, "server_version": summary.serverVersion,
+                    "host": summary.host, "port": summary.port, "in_recovery": summary.inRecovery,
+                ])
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PortalStore
 
 /// `portal login EMAIL [--code C | --recovery-code R]`, password on stdin.
@@ -19,7 +20,9 @@ struct Login: ParsableCommand {
 
     func run() throws {
         let password = try PortalRunner.readPassword()
-        let secrets = try? SecretBox.fromEnvironment()
+        // Password-only logins work without the key; a key that is set must be a valid one.
+        let keyText = ProcessInfo.processInfo.environment[SecretBox.environmentVariable] ?? ""
+        let secrets = keyText.isEmpty ? nil : try SecretBox(keyText: keyText)
         try PortalRunner.run(options) { connection in
             let outcome = try PortalAPI(connection: connection, secrets: secrets)
                 .login(email: email, password: password, code: code, recoveryCode: recoveryCode)
