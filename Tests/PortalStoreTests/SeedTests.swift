@@ -32,6 +32,17 @@ struct SeedTests {
         }
     }
 
+    @Test("a demo load that fails part-way leaves nothing behind")
+    func demoAllOrNothing() throws {
+        try withPortalFixture { fixture in
+            try fixture.customer("NW-20417", name: "Someone Else")
+            #expect(refusal { _ = try DemoSeeder(portal: fixture.portal).load() } == .duplicateAccount)
+            let customers = try fixture.connection.query("SELECT count(*) FROM portal.customers").rows[0].decode(Int.self, at: 0)
+            let members = try fixture.connection.query("SELECT count(*) FROM portal.team_members").rows[0].decode(Int.self, at: 0)
+            #expect(customers == 1 && members == 0)
+        }
+    }
+
     @Test("scale data loads whole, with working secrets, codes and mandatory customers")
     func scaleLoad() throws {
         try withPortalFixture { fixture in

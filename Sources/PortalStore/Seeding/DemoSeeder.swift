@@ -26,14 +26,18 @@ public struct DemoSeeder {
     /// A seeder acting through the portal's API (which needs the secret key).
     public init(portal: PortalAPI) { self.portal = portal }
 
-    /// Creates the demo data; refuses if it is there already.
+    /// Creates the demo data in one transaction (all or nothing); refuses if it is there already.
     public func load(seed: UInt64 = 42) throws -> Summary {
+        let hash = try PasswordHash.make(password: Self.password)
+        return try portal.connection.transaction { _ in try load(seed: seed, hash: hash) }
+    }
+
+    private func load(seed: UInt64, hash: PasswordHash) throws -> Summary {
         let existing = try portal.connection.query(
             "SELECT count(*) FROM portal_api.login_state('jane.doe@acme.example')").rows[0].decode(Int.self, at: 0)
         guard existing == 0 else {
             throw PortalRefusal(code: .duplicateAccount, message: "the demo data is already loaded (jane.doe@acme.example exists)")
         }
-        let hash = try PasswordHash.make(password: Self.password)
         var random = SeededGenerator(seed: seed)
         var members = 0
         var enrolled: [String: EnrolledDemoMember] = [:]
