@@ -47,108 +47,6 @@ public struct PortalAPI {
             [account, email, name, role, phone, passwordHash.encoded]).rows[0].decode(Int64.self, at: 0)
     }
 
-    /// Starts 2FA set-up: stores a fresh secret as pending and returns the Key URI for the app.
-    public func beginEnrolment(email: String, algorithm: OTPAlgorithm = .sha1, digits: Int = 6,
-                               period: Int64 = 30) throws -> OTPAuthURI {
-        let state = try member(email)
-        if state.twoFactor == .active {
-            throw PortalRefusal(code: .alreadyEnrolled, message: "\(email) already has 2FA enabled")
-        }
-        let secret = OTPSecret.generate(for: algorithm)
-        let totp = try TOTP(secret: secret, algorithm: algorithm, digits: digits, period: period)
-        let uri = try OTPAuthURI(totp: totp, accountName: email, issuer: issuer)
-        let box = try requireSecrets()
-        try connection.query(
-            "SELECT portal_api.begin_enrolment($1::bigint, $2, $3, $4, $5::int, $6::int)",
-            [state.memberID, try box.seal(secret.bytes, memberID: state.memberID), box.fingerprint,
-             algorithm.rawValue, digits, Int(period)])
-        return uri
-    }
-
-    /// Confirms set-up with the first code from the app; returns the recovery codes, which are
-    /// shown once and stored only as salted hashes.
-    public func confirmEnrolment(email: String, code: String) throws -> [RecoveryCode] {
-        let state = try member(email)
-        guard state.twoFactor == .pending else {
-            if state.twoFactor == .active {
-                throw PortalRefusal(code: .alreadyEnrolled, message: "\(email) already has 2FA enabled")
-            }
-            throw PortalActionError.noPendingEnrolment(email)
-        }
-        let step = try acceptedStep(code, state: state)
-        let codes = RecoveryCode.generateBatch()
-        let salt = RecoveryCode.makeSalt()
-        try connection.query(
-            "SELECT portal_api.confirm_enrolment($1::bigint, $2::bigint, $3, " + Self.hashArray + ")",
-            [state.memberID, step, salt, Self.hexList(codes, salt: salt)])
-        return codes
-    }
-
-    /// Decides a login. A wrong password or code counts towards the login lockout.
-    public func login(email: String, password: String, code: String? = nil, recoveryCode: String? = nil) throws -> LoginOutcome {
-        guard let state = try MemberLoginState.read(email: email, from: connection) else {
-            Self.burnPasswordCheck(password)
-            return .wrongPassword
-        }
-        if let until = state.lockedUntil { return .locked(until: until) }
-        let hash = try PasswordHash(encoded: state.passwordHash)
-        guard hash.matches(password) else { return try failure(state, .wrongPassword) }
-        guard state.twoFactor == .active else {
-            if state.mandatory { return .setupRequired }
-            try connection.query("SELECT portal_api.record_login($1::bigint)", [state.memberID])
-            return .signedIn(method: .password)
-        }
-        if let code {
-            let verification: TOTPVerification
-            do {
-                verification = try state.totp(try requireSecrets()).verify(
-                    code, at: clock.unixTime, lastAcceptedStep: state.lastAcceptedStep.map { UInt64($0) })
-            } catch is OTPError {
-                return try failure(state, .wrongCode)
-            }
-            switch verification {
-            case .accepted(let step):
-                guard try accept(step: Int64(step), memberID: state.memberID) else { return .replayedCode }
-            case .replayed:
-                return .replayedCode
-            case .rejected:
-                return try failure(state, .wrongCode)
-            }
-            try connection.query("SELECT portal_api.record_login($1::bigint)", [state.memberID])
-            return .signedIn(method: .totp)
-        }
-        if let recoveryCode {
-            let used = try connection.query("SELECT portal_api.use_recovery_code($1::bigint, $2)", [state.memberID, recoveryCode])
-            guard try used.rows[0].decode(Bool.self, at: 0) else { return try failure(state, .wrongCode) }
-            try connection.query("SELECT portal_api.record_login($1::bigint)", [state.memberID])
-            return .signedIn(method: .recoveryCode)
-        }
-        return .codeRequired
-    }
-
-    /// The member's own disable, with a current code.
-    public func disableTwoFactor(email: String, code: String) throws {
-        let state = try member(email)
-        guard state.twoFactor == .active else { throw PortalActionError.notEnrolled(email) }
-        let step = try acceptedStep(code, state: state)
-        let done = try connection.query("SELECT portal_api.disable_self($1::bigint, $2::bigint)", [state.memberID, step])
-        guard try done.rows[0].decode(Bool.self, at: 0) else { throw PortalActionError.replayedCode }
-    }
-
-    /// New recovery codes after a current code; the old ones stop working.
-    public func regenerateRecoveryCodes(email: String, code: String) throws -> [RecoveryCode] {
-        let state = try member(email)
-        guard state.twoFactor == .active else { throw PortalActionError.notEnrolled(email) }
-        let step = try acceptedStep(code, state: state)
-        let codes = RecoveryCode.generateBatch()
-        let salt = RecoveryCode.makeSalt()
-        let done = try connection.query(
-            "SELECT portal_api.regenerate_recovery_codes($1::bigint, $2::bigint, $3, " + Self.hashArray + ")",
-            [state.memberID, step, salt, Self.hexList(codes, salt: salt)])
-        guard try done.rows[0].decode(Bool.self, at: 0) else { throw PortalActionError.replayedCode }
-        return codes
-    }
-
     /// Turns mandatory 2FA on or off; only an administrator of the customer may. Returns false
     /// when it already was so.
     @discardableResult
@@ -162,58 +60,17 @@ public struct PortalAPI {
         try connection.query("SELECT portal_api.create_agent($1, $2::boolean)", [name, supervisor])
     }
 
-    // MARK: - Helpers
-
-    /// `$4` (comma-separated hex hashes) as a bytea[] inside the SQL, since parameters are scalars.
-    static let hashArray = "(SELECT array_agg(decode(h, 'hex')) FROM unnest(string_to_array($4::text, ',')) AS h)"
-
-    static func hexList(_ codes: [RecoveryCode], salt: [UInt8]) -> String {
-        codes.map { Hex.encode($0.hash(salt: salt)) }.joined(separator: ",")
-    }
-
-    private func member(_ email: String) throws -> MemberLoginState {
+    /// The member's login state, or a clear error when no one has this email.
+    func member(_ email: String) throws -> MemberLoginState {
         guard let state = try MemberLoginState.read(email: email, from: connection) else {
             throw PortalActionError.memberNotFound(email)
         }
         return state
     }
 
-    private func requireSecrets() throws -> SecretBox {
+    /// The key box, or the error that says PORTAL_SECRET_KEY is missing.
+    func requireSecrets() throws -> SecretBox {
         guard let secrets else { throw SecretBoxError.missingKey }
         return secrets
     }
-
-    /// The step of a valid, fresh code, or the reason it is not one.
-    private func acceptedStep(_ code: String, state: MemberLoginState) throws -> Int64 {
-        let verification: TOTPVerification
-        do {
-            verification = try state.totp(try requireSecrets()).verify(
-                code, at: clock.unixTime, lastAcceptedStep: state.lastAcceptedStep.map { UInt64($0) })
-        } catch is OTPError {
-            throw PortalActionError.wrongCode
-        }
-        switch verification {
-        case .accepted(let step): return Int64(step)
-        case .replayed: throw PortalActionError.replayedCode
-        case .rejected: throw PortalActionError.wrongCode
-        }
-    }
-
-    private func accept(step: Int64, memberID: Int64) throws -> Bool {
-        try connection.query("SELECT portal_api.accept_step($1::bigint, $2::bigint)", [memberID, step])
-            .rows[0].decode(Bool.self, at: 0)
-    }
-
-    private func failure(_ state: MemberLoginState, _ outcome: LoginOutcome) throws -> LoginOutcome {
-        let row = try connection.query("SELECT portal_api.record_login_failure($1::bigint)", [state.memberID]).rows[0]
-        if let until = try row.decode(PGTimestamp?.self, at: 0) { return .locked(until: until) }
-        return outcome
-    }
-
-    /// Spends the time of a password check, so an unknown email answers as slowly as a known one.
-    private static func burnPasswordCheck(_ password: String) {
-        if let decoy = try? PasswordHash(encoded: decoyHash) { _ = decoy.matches(password) }
-    }
-
-    private static let decoyHash = "$scrypt$ln=15,r=8,p=1$c3VwcG9ydGRlc2tkZWNveQ==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 }

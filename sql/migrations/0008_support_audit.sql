@@ -1,4 +1,4 @@
--- The support API, part 3: the audit log for supervisors, and the chain for verifying it.
+-- The support API, part 4: the audit log for supervisors, and the chain for verifying it.
 SET LOCAL ROLE supportdesk_owner;
 
 -- Events newest first, filtered; page on with p_before_seq = the last seq seen.

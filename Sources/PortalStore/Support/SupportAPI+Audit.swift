@@ -1,0 +1,34 @@
+import PGClient
+
+/// The audit log and its chain, for supervisors.
+extension SupportAPI {
+    /// The audit log, filtered, newest first (supervisors).
+    public func auditLog(_ filter: AuditLogFilter) throws -> [AuditEvent] {
+        try connection.query(
+            "SELECT * FROM support.audit_log($1::timestamptz, $2::timestamptz, $3, $4, $5, $6, $7::bigint, $8::int)",
+            [filter.since, filter.until, filter.agent, filter.account, filter.email, filter.action, filter.beforeSeq, filter.limit]
+        ).rows.map(Self.event)
+    }
+
+    /// Streams every chain link after `afterSeq`, in order, one row in memory at a time.
+    public func forEachChainLink(after afterSeq: Int64 = 0, _ body: (AuditChainLink) throws -> Void) throws {
+        try connection.forEachRow("SELECT * FROM support.audit_chain($1::bigint)", [afterSeq]) { row in
+            try body(AuditChainLink(
+                seq: try row.decode(Int64.self, column: "seq"),
+                prevHash: try row.decode([UInt8].self, column: "prev_hash"),
+                hash: try row.decode([UInt8].self, column: "hash"),
+                occurredAtMicroseconds: try row.decode(Int64.self, column: "occurred_at_us"),
+                actor: try row.decode(String.self, column: "actor"),
+                action: try row.decode(String.self, column: "action"),
+                target: try row.decode(String.self, column: "target"),
+                reason: try row.decode(String?.self, column: "reason"),
+                ticket: try row.decode(String?.self, column: "ticket")))
+        }
+    }
+
+    /// The chain head as the database holds it (supervisors).
+    public func chainHead() throws -> AuditAnchor {
+        let row = try single(connection.query("SELECT seq, hash FROM support.audit_head()"))
+        return AuditAnchor(seq: try row.decode(Int64.self, column: "seq"), hash: try row.decode([UInt8].self, column: "hash"))
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import PGClient
+
+/// Recovery-code checks, disables and lockout clearing: the calls that change things.
+extension SupportAPI {
+    /// Checks a recovery code read over the phone; the attempt is recorded whatever the outcome.
+    public func verify(memberID: Int64, code: String) throws -> RecoveryCheck {
+        let row = try single(connection.query("SELECT * FROM support.verify_recovery_code($1::bigint, $2)", [memberID, code]))
+        guard let outcome = RecoveryCheckOutcome(rawValue: try row.decode(String.self, column: "outcome")) else {
+            throw PGError(.decoding, message: "unknown recovery check outcome")
+        }
+        return RecoveryCheck(
+            outcome: outcome,
+            attemptsLeft: try row.decode(Int?.self, column: "attempts_left"),
+            lockedUntil: try row.decode(PGTimestamp?.self, column: "locked_until"),
+            lockedScope: try row.decode(String?.self, column: "locked_scope"),
+            usableUntil: try row.decode(PGTimestamp?.self, column: "usable_until"))
+    }
+
+    /// Disables 2FA after this agent's own recent match. Retrying with the same `requestID`
+    /// returns the first call's event.
+    public func disable(memberID: Int64, reason: String, ticket: String, requestID: UUID) throws -> AuditEvent {
+        try Self.event(try single(connection.query(
+            "SELECT * FROM support.disable_2fa($1::bigint, $2, $3, $4::uuid)", [memberID, reason, ticket, requestID])))
+    }
+
+    /// A supervisor's disable without a code check.
+    public func overrideDisable(memberID: Int64, reason: String, ticket: String, requestID: UUID) throws -> AuditEvent {
+        try Self.event(try single(connection.query(
+            "SELECT * FROM support.override_disable_2fa($1::bigint, $2, $3, $4::uuid)", [memberID, reason, ticket, requestID])))
+    }
+
+    /// Ends a member's recovery lockout early (supervisors).
+    public func clearLockout(memberID: Int64, reason: String) throws -> AuditEvent {
+        try Self.event(try single(connection.query("SELECT * FROM support.clear_lockout($1::bigint, $2)", [memberID, reason])))
+    }
+
+    /// Ends an agent's lockout early (supervisors).
+    public func clearAgentLockout(agent: String, reason: String) throws -> AuditEvent {
+        try Self.event(try single(connection.query("SELECT * FROM support.clear_agent_lockout($1, $2)", [agent, reason])))
+    }
+
+    /// The event a request produced, if it got through: asked after a lost connection instead
+    /// of repeating the request.
+    public func lookupRequest(_ requestID: UUID) throws -> AuditEvent? {
+        try connection.query("SELECT * FROM support.lookup_request($1::uuid)", [requestID]).rows.first.map(Self.event)
+    }
+}
