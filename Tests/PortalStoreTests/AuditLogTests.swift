@@ -178,6 +178,46 @@ struct AuditLogTests {
         }
     }
 
+    @Test("every kind of event is recorded, and the chain over all of them verifies")
+    func everyAction() throws {
+        try withPortalFixture { fixture in
+            try fixture.connection.query("UPDATE portal.settings SET agent_max_mismatches = 5")
+            try fixture.customer()
+            let admin = try fixture.enrolledMember("admin@acme.example", name: "Ada Admin", role: "administrator")
+            let lee = try fixture.enrolledMember("lee@acme.example", name: "Lee")
+            let kim = try fixture.agent("kim")
+            let boss = try fixture.agent("boss", supervisor: true)
+            defer { kim.connection.close(); boss.connection.close() }
+            // The member's own changes, each with the code of a later step (as time passes).
+            let now = Int64(Date().timeIntervalSince1970)
+            func portal(at offset: Int64) -> PortalAPI {
+                PortalAPI(connection: fixture.connection, secrets: PortalFixture.secrets, clock: FixedOTPClock(unixTime: now + offset))
+            }
+            #expect(try portal(at: 0).login(email: lee.email, password: PortalFixture.password,
+                                            recoveryCode: lee.recoveryCodes[9].grouped) == .signedIn(method: .recoveryCode))
+            let fresh = try portal(at: 30).regenerateRecoveryCodes(email: lee.email, code: try lee.totp.code(at: now + 30))
+            try portal(at: 60).disableTwoFactor(email: lee.email, code: try lee.totp.code(at: now + 60))
+            try fixture.portal.setMandatory(account: "MS-10442", administratorEmail: admin.email, on: true)
+            try fixture.portal.setMandatory(account: "MS-10442", administratorEmail: admin.email, on: false)
+            #expect(fresh.count == 10)
+            // Support: five mismatches lock the member and stop the agent; both are cleared.
+            for _ in 0..<5 { _ = try kim.verify(memberID: admin.memberID, code: RecoveryCode.generate().grouped) }
+            _ = try boss.clearLockout(memberID: admin.memberID, reason: "caller confirmed by video call")
+            _ = try boss.clearAgentLockout(agent: kim.connection.user, reason: "agent retrained on reading codes")
+            _ = try kim.verify(memberID: admin.memberID, code: admin.recoveryCodes[0].grouped)
+            _ = try kim.disable(memberID: admin.memberID, reason: "lost phone, code verified", ticket: "SUP-10", requestID: UUID())
+            let again = try fixture.enrolledMember("again@acme.example", name: "Again")
+            _ = try boss.overrideDisable(memberID: again.memberID, reason: "no codes left, video check", ticket: "SUP-11", requestID: UUID())
+            let actions = Set(try boss.auditLog(AuditLogFilter(limit: 100)).map(\.action))
+            #expect(actions == [
+                "2fa_enabled", "2fa_disabled_self", "2fa_disabled_support", "2fa_disabled_override",
+                "recovery_verified", "recovery_failed", "recovery_locked", "agent_locked", "lock_cleared",
+                "mandatory_on", "mandatory_off", "recovery_codes_regenerated", "login_recovery_code",
+            ])
+            try verify(boss, anchor: nil)
+        }
+    }
+
     @Test("anchors read back exactly, and anything else is refused")
     func anchorText() throws {
         let anchor = AuditAnchor(seq: 42, hash: Array(0..<32))
