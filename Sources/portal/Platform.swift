@@ -21,13 +21,25 @@ enum Platform {
         FileHandle.standardError.write(Data(prompt.utf8))
         var saved = termios()
         tcgetattr(STDIN_FILENO, &saved)
+        terminalToRestore = saved
+        // Ctrl-C while typing must not leave the terminal without echo.
+        let previous = signal(SIGINT) { _ in
+            if var terminal = terminalToRestore { tcsetattr(STDIN_FILENO, TCSAFLUSH, &terminal) }
+            _exit(130)
+        }
         var hidden = saved
         hidden.c_lflag &= ~tcflag_t(ECHO)
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &hidden)
         defer {
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+            signal(SIGINT, previous)
             FileHandle.standardError.write(Data("\n".utf8))
         }
         return readLine(strippingNewline: true)
     }
 }
+
+/// The terminal settings to restore if the program is interrupted while echo is off. A global,
+/// because a signal handler cannot capture anything; it is written once before the handler is
+/// installed and only read by it.
+nonisolated(unsafe) private var terminalToRestore: termios?
