@@ -95,7 +95,6 @@ struct PrivilegeTests {
         try withPortalFixture { fixture in
             let stranger = "stranger_\(UUID().uuidString.prefix(8).lowercased())"
             let portal = "portal_\(UUID().uuidString.prefix(8).lowercased())"
-            try fixture.connection.query("SELECT portal_api.create_agent($1, false)", ["placeholder_\(UUID().uuidString.prefix(8).lowercased())"])
             try fixture.connection.executeScript("CREATE ROLE \(stranger) LOGIN; CREATE ROLE \(portal) LOGIN IN ROLE portal_app;")
             for role in [stranger, portal] {
                 let api = try fixture.connect(as: role)

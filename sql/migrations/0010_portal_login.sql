@@ -5,12 +5,12 @@ SET LOCAL ROLE supportdesk_owner;
 -- holds the key.
 CREATE FUNCTION portal_api.login_state(p_email text)
 RETURNS TABLE (
-    member_id bigint, account_number text, role text, password_hash text, mandatory_2fa boolean,
+    member_id bigint, password_hash text, mandatory_2fa boolean,
     twofa_state text, secret_ciphertext bytea, key_fingerprint bytea, algorithm text,
     digits integer, period integer, last_accepted_step bigint, locked_until timestamptz
 )
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    SELECT m.id, c.account_number, m.role, m.password_hash, c.mandatory_2fa,
+    SELECT m.id, m.password_hash, c.mandatory_2fa,
            coalesce(t.state, 'off'), t.secret_ciphertext, t.key_fingerprint, t.algorithm,
            t.digits, t.period, t.last_accepted_step,
            (SELECT max(f.failed_at) + s.login_lock_duration FROM portal.login_failures f

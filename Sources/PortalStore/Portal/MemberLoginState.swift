@@ -4,8 +4,6 @@ import TOTPCore
 /// Everything the portal reads to decide a login or a 2FA change for one member.
 struct MemberLoginState {
     let memberID: Int64
-    let accountNumber: String
-    let role: String
     let passwordHash: String
     let mandatory: Bool
     let twoFactor: TwoFactorState
@@ -24,8 +22,6 @@ struct MemberLoginState {
         }
         return MemberLoginState(
             memberID: try row.decode(Int64.self, column: "member_id"),
-            accountNumber: try row.decode(String.self, column: "account_number"),
-            role: try row.decode(String.self, column: "role"),
             passwordHash: try row.decode(String.self, column: "password_hash"),
             mandatory: try row.decode(Bool.self, column: "mandatory_2fa"),
             twoFactor: TwoFactorState(rawValue: try row.decode(String.self, column: "twofa_state")) ?? .off,
@@ -36,6 +32,16 @@ struct MemberLoginState {
             period: try row.decode(Int?.self, column: "period"),
             lastAcceptedStep: try row.decode(Int64?.self, column: "last_accepted_step"),
             lockedUntil: try row.decode(PGTimestamp?.self, column: "locked_until"))
+    }
+
+    /// What the member's code says, checked against their secret at `unixTime`. A malformed
+    /// code (wrong length, not digits) is simply a wrong code here.
+    func verify(_ code: String, at unixTime: Int64, secrets: SecretBox) throws -> TOTPVerification {
+        do {
+            return try totp(secrets).verify(code, at: unixTime, lastAcceptedStep: lastAcceptedStep.map { UInt64($0) })
+        } catch is OTPError {
+            return .rejected
+        }
     }
 
     /// The member's TOTP generator, decrypted with the portal's key.

@@ -73,14 +73,7 @@ extension PortalAPI {
 
     /// The step of a valid, fresh code, or the reason it is not one.
     func acceptedStep(_ code: String, state: MemberLoginState) throws -> Int64 {
-        let verification: TOTPVerification
-        do {
-            verification = try state.totp(try requireSecrets()).verify(
-                code, at: clock.unixTime, lastAcceptedStep: state.lastAcceptedStep.map { UInt64($0) })
-        } catch is OTPError {
-            throw PortalActionError.wrongCode
-        }
-        switch verification {
+        switch try state.verify(code, at: clock.unixTime, secrets: try requireSecrets()) {
         case .accepted(let step): return Int64(step)
         case .replayed: throw PortalActionError.replayedCode
         case .rejected: throw PortalActionError.wrongCode

@@ -18,14 +18,7 @@ extension PortalAPI {
             return .signedIn(method: .password)
         }
         if let code {
-            let verification: TOTPVerification
-            do {
-                verification = try state.totp(try requireSecrets()).verify(
-                    code, at: clock.unixTime, lastAcceptedStep: state.lastAcceptedStep.map { UInt64($0) })
-            } catch is OTPError {
-                return try failure(state, .wrongCode)
-            }
-            switch verification {
+            switch try state.verify(code, at: clock.unixTime, secrets: try requireSecrets()) {
             case .accepted(let step):
                 guard try accept(step: Int64(step), memberID: state.memberID) else { return .replayedCode }
             case .replayed:
