@@ -62,9 +62,13 @@ public struct RecoveryCode: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The display form, `7K3M-QX9D-P2RA-4WTH`, easy to read back in groups.
-    public var grouped: String {
+    public var grouped: String { Self.grouped(normalized) }
+
+    /// Any run of symbols in groups of four, as codes are shown: also for text that is not a
+    /// valid code, such as a deliberately misheard one in a demo.
+    public static func grouped(_ symbols: String) -> String {
         var parts: [Substring] = []
-        var rest = Substring(normalized)
+        var rest = Substring(symbols)
         while !rest.isEmpty {
             parts.append(rest.prefix(4))
             rest = rest.dropFirst(4)

@@ -78,7 +78,7 @@ struct RecoveryCheckTests {
             }
             #expect(try agent.verify(memberID: jane.memberID, code: Self.wrongCode()).attemptsLeft == 4)
             let spoken = good.lowercased().replacingOccurrences(of: "0", with: "o").replacingOccurrences(of: "1", with: "l")
-            let spaced = stride(from: 0, to: 16, by: 4).map { String(Array(spoken)[$0..<$0 + 4]) }.joined(separator: " ")
+            let spaced = RecoveryCode.grouped(spoken).replacingOccurrences(of: "-", with: " ")
             #expect(try agent.verify(memberID: jane.memberID, code: spaced).outcome == .match)
         }
     }

@@ -40,7 +40,7 @@ public struct DemoSeeder {
         }
         var random = SeededGenerator(seed: seed)
         var members = 0
-        var enrolled: [String: EnrolledDemoMember] = [:]
+        var enrolled: [String: [RecoveryCode]] = [:]
         var mandatory = 0
 
         // The customers the scenarios use, with fixed names.
@@ -89,25 +89,20 @@ public struct DemoSeeder {
                        mandatoryCustomers: mandatory, scenarios: scenarios(enrolled), password: Self.password)
     }
 
-    private struct EnrolledDemoMember {
-        let codes: [RecoveryCode]
-    }
-
-    private func enrolMember(_ email: String) throws -> EnrolledDemoMember {
+    /// Enrols a member as the portal would and returns their recovery codes.
+    private func enrolMember(_ email: String) throws -> [RecoveryCode] {
         let uri = try portal.beginEnrolment(email: email)
         guard let totp = uri.makeTOTP() else { throw PortalActionError.noPendingEnrolment(email) }
-        let codes = try portal.confirmEnrolment(email: email, code: try totp.code(clock: portal.clock))
-        return EnrolledDemoMember(codes: codes)
+        return try portal.confirmEnrolment(email: email, code: try totp.code(clock: portal.clock))
     }
 
-    private func scenarios(_ enrolled: [String: EnrolledDemoMember]) -> [CallScenario] {
-        let jane = enrolled["jane.doe@acme.example"]!.codes
-        let priya = enrolled["priya.patel@acme.example"]!.codes
-        let chloe = enrolled["chloe.martin@northwind.example"]!.codes
+    private func scenarios(_ enrolled: [String: [RecoveryCode]]) -> [CallScenario] {
+        let jane = enrolled["jane.doe@acme.example"]!
+        let priya = enrolled["priya.patel@acme.example"]!
+        let chloe = enrolled["chloe.martin@northwind.example"]!
         var misheard = Array(priya[2].normalized)
         misheard[5] = misheard[5] == "X" ? "Y" : "X"
-        let misheardText = String(misheard)
-        let misheardGrouped = stride(from: 0, to: 16, by: 4).map { String(Array(misheardText)[$0..<$0 + 4]) }.joined(separator: "-")
+        let misheardGrouped = RecoveryCode.grouped(String(misheard))
         return [
             CallScenario(title: "Lost phone", caller: "Jane Doe", email: "jane.doe@acme.example", account: Self.anchorAccount,
                          recoveryCode: jane[0].grouped,

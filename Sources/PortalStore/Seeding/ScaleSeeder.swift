@@ -7,8 +7,9 @@ import TOTPCore
 /// mandatory 2FA. Runs as the schema owner or a superuser, in one transaction: all or nothing.
 ///
 /// A load bigger than the data already there sets the secondary indexes aside and rebuilds
-/// them at the end (other sessions wait for the transaction). Every member gets the same password hash (one scrypt per run, not a million); enrolment
-/// events are not written to the audit log, which stays a record of real actions.
+/// them at the end (other sessions wait for the transaction). Every member gets the same
+/// password hash (one scrypt per run, not a million); enrolment events are not written to the
+/// audit log, which stays a record of real actions.
 public struct ScaleSeeder {
     /// How much to load.
     public struct Plan: Sendable {
