@@ -82,6 +82,7 @@ let package = Package(
         .testTarget(
             name: "DeskConsoleTests",
             dependencies: ["DeskConsole", "TestSupport"],
+            exclude: ["Transcripts"],
             swiftSettings: strict),
     ]
 )

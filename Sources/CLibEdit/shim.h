@@ -1,5 +1,24 @@
 #ifndef CLIBEDIT_SHIM_H
 #define CLIBEDIT_SHIM_H
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <editline/readline.h>
+
+/* libedit's settings are mutable C globals, which Swift 6 will not touch directly; these
+   accessors are called only from the console's one thread. */
+static inline void supportdesk_configure_completion(rl_compentry_func_t *generator) {
+    rl_readline_name = "support-desk";
+    rl_completer_word_break_characters = strdup(" \t");
+    rl_completion_entry_function = generator;
+}
+
+/* The line being edited, up to the cursor, as a new string the caller frees. */
+static inline char *supportdesk_line_before_cursor(void) {
+    if (rl_line_buffer == NULL) return strdup("");
+    size_t length = strlen(rl_line_buffer);
+    size_t cursor = rl_point < 0 ? 0 : (size_t)rl_point;
+    if (cursor > length) cursor = length;
+    return strndup(rl_line_buffer, cursor);
+}
 #endif

@@ -3,14 +3,110 @@
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
-/// The few libc calls the executable needs, kept in one place.
+/// The libc calls the executable needs, kept in one place: terminals, signals, files, the pager.
 enum Platform {
     /// psql's rule: interactive only when both stdin and stdout are terminals.
     static var isInteractive: Bool { isatty(0) == 1 && isatty(1) == 1 }
 
-    /// Writes a line to standard error, unbuffered.
+    /// Whether standard error is a terminal (progress goes there only then).
+    static var standardErrorIsTerminal: Bool { isatty(2) == 1 }
+
+    /// Writes a line to standard error, unbuffered, after flushing results so the two stay in order.
     static func printError(_ line: String) {
+        fflush(stdout)
         fputs(line + "\n", stderr)
     }
+
+    /// Writes text to standard error without a newline (progress).
+    static func printProgress(_ text: String) { fputs(text, stderr) }
+
+    /// Writes a result line to standard output (buffered; flushed before errors and at exit).
+    static func printLine(_ line: String) {
+        fputs(line, stdout)
+        fputc(0x0A, stdout)
+    }
+
+    /// Flushes standard output.
+    static func flushOutput() { fflush(stdout) }
+
+    /// The terminal's height in lines, if stdout is one.
+    static var terminalRows: Int? {
+        var size = winsize()
+        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 else { return nil }
+        return Int(size.ws_row)
+    }
+
+    /// A reader of a file descriptor for `ByteLineReader`.
+    static func chunkReader(fd: Int32) -> (inout [UInt8]) -> Int {
+        { buffer in
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                return count
+            }
+        }
+    }
+
+    /// Opens a script file for reading, or says why not.
+    static func openForReading(_ path: String) -> Result<Int32, SystemFailure> {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(SystemFailure(reason: String(cString: strerror(errno)))) }
+        var info = stat()
+        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            return .failure(SystemFailure(reason: "it is a directory"))
+        }
+        return .success(fd)
+    }
+
+    /// Why a system call failed, in the system's words.
+    struct SystemFailure: Error {
+        let reason: String
+    }
+
+    /// Makes sure the history file exists with mode 0600 (and fixes a looser one).
+    static func prepareHistoryFile(_ path: String) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return fchmod(fd, 0o600) == 0
+    }
+
+    /// Routes Ctrl-C to `handler` on a thread of its own instead of killing the process: SIGINT
+    /// is blocked in every thread (call this before any other thread starts) and taken with sigwait.
+    static func routeInterrupts(to handler: @escaping @Sendable () -> Void) {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+        let thread = Thread {
+            var waitSet = sigset_t()
+            sigemptyset(&waitSet)
+            sigaddset(&waitSet, SIGINT)
+            var signal: Int32 = 0
+            while sigwait(&waitSet, &signal) == 0 { handler() }
+        }
+        thread.start()
+    }
+
+    /// A pager that quits early must not kill the console.
+    static func ignoreBrokenPipes() { signal(SIGPIPE, SIG_IGN) }
+
+    /// Shows `lines` through the pager command, like psql; false if it could not be started.
+    static func page(_ lines: [String], through command: String) -> Bool {
+        if getenv("LESS") == nil { setenv("LESS", "FRX", 1) }
+        fflush(stdout)
+        guard let pipe = popen(command, "w") else { return false }
+        for line in lines {
+            fputs(line, pipe)
+            fputc(0x0A, pipe)
+        }
+        pclose(pipe)
+        return true
+    }
+
+    /// Whether an executable exists at `path`.
+    static func isExecutable(_ path: String) -> Bool { access(path, X_OK) == 0 }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DeskConsole
+import Foundation
 import PGClient
 import PortalStore
 
@@ -10,13 +11,30 @@ struct SupportDesk: ParsableCommand {
         commandName: "support-desk",
         abstract: "The SupportDesk console for phone-support agents.",
         discussion: """
-            Connects with --db, else DATABASE_URL, else libpq's defaults (PGHOST, PGDATABASE, \
-            PGUSER, PGSERVICE, ~/.pgpass). Exit status: 0 success, 1 bad usage or a failed \
-            command, 2 could not connect, 3 stopped at the first failed command (batch).
+            Interactive when stdin and stdout are terminals; otherwise commands are read from \
+            stdin, -c or -f. Connects with --db, else DATABASE_URL, else libpq's defaults \
+            (PGHOST, PGDATABASE, PGUSER, PGSERVICE, ~/.pgpass). Exit status: 0 every command \
+            succeeded, 1 bad usage, an unreadable file or a failed command (--on-error continue), \
+            2 could not connect or lost the connection, 3 stopped at the first failed command.
             """)
 
     @Option(name: .long, help: "A PostgreSQL URI or key=value connection string.")
     var db: String?
+
+    @Option(name: [.short, .customLong("command")], help: ArgumentHelp("Run this command (repeatable), then exit.", valueName: "CMD"))
+    var commands: [String] = []
+
+    @Option(name: [.short, .customLong("file")], help: ArgumentHelp("Run the commands in FILE (- for stdin), then exit.", valueName: "FILE"))
+    var file: String?
+
+    @Option(name: .long, help: "Result format: table, json (one object per command per line) or csv.")
+    var format: OutputFormat = .table
+
+    @Option(name: .customLong("on-error"), help: "In a script, after a failed command: stop (exit 3) or continue (exit 1 at the end).")
+    var onError: ErrorPolicy = .stop
+
+    @Flag(name: .long, help: "Print each command's time on stderr (Time: 1.234 ms), like psql's \\timing.")
+    var timing = false
 
     /// Runs the console; bad usage exits 1 (DESIGN.md), not ArgumentParser's 64.
     static func main() {
@@ -30,12 +48,19 @@ struct SupportDesk: ParsableCommand {
         }
     }
 
+    func validate() throws {
+        if !commands.isEmpty && file != nil { throw ValidationError("Use either -c or -f, not both.") }
+    }
+
     func run() throws {
-        let address = DatabaseAddress.resolve(flag: db)
+        let environment = ProcessInfo.processInfo.environment
+        let interactive = commands.isEmpty && file == nil && Platform.isInteractive
+        var input = try InputChoice(commands: commands, file: file)
+
         let connection: PGConnection
         let summary: ServerSummary
         do {
-            connection = try PGConnection(address)
+            connection = try PGConnection(DatabaseAddress.resolve(flag: db))
             summary = try ServerSummary.read(from: connection)
         } catch {
             Platform.printError("support-desk: could not connect (\(DatabaseAddress.source(flag: db))): \(TerminalSafeText.escape(error.message, keepingLineBreaks: true))")
@@ -43,19 +68,57 @@ struct SupportDesk: ParsableCommand {
         }
         defer { connection.close() }
 
-        let interactive = Platform.isInteractive
-        var output = StandardStreams()
-        let session = ConsoleSession(interactive: interactive, sourceName: "-")
+        let colour = interactive && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+        let settings = ConsoleSettings(
+            interactive: interactive, format: format, onError: onError,
+            sourceName: input.sourceName, colour: colour, timing: timing)
+        let session = ConsoleSession(link: DatabaseLink(connection: connection), settings: settings)
+        do {
+            try session.start()
+        } catch {
+            Platform.printError("support-desk: \(TerminalSafeText.escape(error.message, keepingLineBreaks: true))")
+            throw ExitCode(error.kind == .connectionLost ? ConsoleExitStatus.connection.rawValue : ConsoleExitStatus.failure.rawValue)
+        }
+
         let status: ConsoleExitStatus
         if interactive {
-            output.write(Banner.render(summary))
+            Platform.routeInterrupts { [cancelSwitch = session.link.cancelSwitch] in cancelSwitch.cancel() }
+            Platform.ignoreBrokenPipes()
+            var output = StandardStreams(pager: Self.pager(environment))
+            output.write(Banner.render(summary, identity: session.state.identity, colour: colour))
             output.write("Type help for the commands, quit or Ctrl-D to leave.")
-            var editor = LineEditor()
+            output.endOfCommand()
+            var editor = LineEditor(historyPath: Self.historyPath(environment), state: session.state)
             status = session.run(&editor, &output)
         } else {
-            var lines = StandardInputLines()
-            status = session.run(&lines, &output)
+            var output = StandardStreams(pager: nil)
+            let showProgress = Platform.standardErrorIsTerminal
+            let progress: ((Int) -> Void)? = showProgress ? { Self.progress($0) } : nil
+            status = input.run(session, &output, progress: progress)
+            if showProgress { Platform.printProgress("\r\u{1B}[K") }
+            Platform.flushOutput()
         }
         if status != .success { throw ExitCode(status.rawValue) }
     }
+
+    /// `SUPPORT_DESK_HISTORY` (empty: none), else `~/.support_desk_history`.
+    static func historyPath(_ environment: [String: String]) -> String? {
+        if let path = environment["SUPPORT_DESK_HISTORY"] { return path.isEmpty ? nil : path }
+        guard let home = environment["HOME"], !home.isEmpty else { return nil }
+        return home + "/.support_desk_history"
+    }
+
+    /// `$PAGER` (empty: none), else `less` when installed.
+    static func pager(_ environment: [String: String]) -> String? {
+        if let pager = environment["PAGER"] { return pager.isEmpty ? nil : pager }
+        return Platform.isExecutable("/usr/bin/less") ? "less" : nil
+    }
+
+    /// A line count on stderr every thousand commands, overwriting itself.
+    static func progress(_ line: Int) {
+        if line % 1000 == 0 { Platform.printProgress("\r\(line) commands…") }
+    }
 }
+
+extension OutputFormat: ExpressibleByArgument {}
+extension ErrorPolicy: ExpressibleByArgument {}

@@ -19,6 +19,18 @@ public struct SupportAPI {
             lockedUntil: try row.decode(PGTimestamp?.self, column: "locked_until"))
     }
 
+    /// The lockout and verification numbers, to word sentences and check input early.
+    public func policy() throws -> SupportPolicy {
+        let row = try single(connection.query("SELECT * FROM support.policy()"))
+        return SupportPolicy(
+            userMaxMismatches: try row.decode(Int.self, column: "user_max_mismatches"),
+            userLockSeconds: try row.decode(Int.self, column: "user_lock_seconds"),
+            agentMaxMismatches: try row.decode(Int.self, column: "agent_max_mismatches"),
+            agentLockSeconds: try row.decode(Int.self, column: "agent_lock_seconds"),
+            verificationValidSeconds: try row.decode(Int.self, column: "verification_valid_seconds"),
+            minReasonLength: try row.decode(Int.self, column: "min_reason_length"))
+    }
+
     /// Ranked matches for an email, account number, phone number or name.
     public func find(_ query: String, limit: Int = 20) throws -> [FoundMember] {
         try connection.query("SELECT * FROM support.find($1, $2::int)", [query, limit]).rows.map { row in

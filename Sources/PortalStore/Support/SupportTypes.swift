@@ -105,3 +105,19 @@ public struct AuditLogFilter: Sendable, Equatable {
     /// Every event, newest first, `limit` at a time.
     public init(limit: Int = 50) { self.limit = limit }
 }
+
+/// The policy numbers from `portal.settings` that an agent is told about.
+public struct SupportPolicy: Sendable, Equatable {
+    /// Mismatches for one member before their recovery is locked.
+    public let userMaxMismatches: Int
+    /// How long a member's recovery stays locked, in seconds.
+    public let userLockSeconds: Int
+    /// Mismatches across members before the agent is locked.
+    public let agentMaxMismatches: Int
+    /// How long an agent stays locked, in seconds.
+    public let agentLockSeconds: Int
+    /// How long a match allows a disable, in seconds.
+    public let verificationValidSeconds: Int
+    /// The shortest reason a disable or unlock accepts.
+    public let minReasonLength: Int
+}

@@ -1,0 +1,83 @@
+import PGClient
+import PortalStore
+
+/// Runs one parsed command against the database and describes the result; knows nothing of
+/// formats or terminals, so every command works the same in a script and on a call.
+struct CommandRunner {
+    let link: DatabaseLink
+    let state: SessionState
+    let interactive: Bool
+    let times: TimeText
+    /// Asks the person at the terminal; nil in scripts.
+    let ask: (String) -> String?
+    /// Shows lines before a question (what is about to be disabled).
+    let say: ([HumanBlock]) -> Void
+
+    var api: SupportAPI { link.api }
+
+    func run(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
+        switch command.name {
+        case "find": return try find(command)
+        case "show": return try show(command)
+        case "verify": return try verify(command)
+        case "disable-2fa": return try disable(command)
+        case "unlock": return try unlock(command)
+        case "log": return try log(command)
+        case "log verify": return try verifyLog(command)
+        case "log anchor": return try anchor(command)
+        case "whoami": return try whoami(command)
+        default: return try help(command)
+        }
+    }
+
+    /// Runs database calls, turning their errors into sentences.
+    func database<T>(_ body: () throws -> T) throws(ConsoleFailure) -> T {
+        do {
+            return try body()
+        } catch let error as PGError {
+            throw ConsoleFailure(error)
+        } catch let failure as ConsoleFailure {
+            throw failure
+        } catch {
+            throw .refused(String(describing: error))
+        }
+    }
+
+    /// A member named on the command line: an email, `#ID`, or (interactive) a row of the last
+    /// find. The label is what messages call them, without another query.
+    func member(_ word: String) throws(ConsoleFailure) -> (id: Int64, label: String) {
+        if !word.isEmpty, word.allSatisfy(\.isASCII), word.allSatisfy(\.isNumber) {
+            guard interactive else {
+                throw .usage("row numbers work only interactively; name the member by email or #ID")
+            }
+            guard let row = Int(word), row >= 1, row <= state.lastFind.count else {
+                throw .usage(state.lastFind.isEmpty
+                    ? "there is no earlier find to take row \(word) from"
+                    : "the last find has rows 1 to \(state.lastFind.count)")
+            }
+            let found = state.lastFind[row - 1]
+            return (found.memberID, found.email)
+        }
+        let id = try database { try api.resolveMember(word) }
+        return (id, word.hasPrefix("#") ? word : word.lowercased())
+    }
+
+    /// A whole number flag within bounds.
+    func number(_ command: ParsedCommand, _ flag: String, in range: ClosedRange<Int>, default value: Int) throws(ConsoleFailure) -> Int {
+        guard let text = command.option(flag) else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw .usage("--\(flag) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    /// A value the console asks for when a person is there and the flag is missing.
+    func required(_ command: ParsedCommand, _ flag: String, asking question: String) throws(ConsoleFailure) -> String {
+        if let value = command.option(flag) { return value }
+        if interactive, let answer = ask(question) { return answer }
+        throw .usage("\(command.name) needs --\(flag) \(CommandTable.all.first { $0.name == command.name }?.flag(flag)?.value ?? "VALUE")")
+    }
+
+    /// Database text quoted inside a sentence, escaped for the terminal.
+    func safe(_ text: String) -> String { TerminalSafeText.escape(text) }
+}

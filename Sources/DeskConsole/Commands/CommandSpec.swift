@@ -1,0 +1,109 @@
+/// One command of the console as `help`, the parser and tab completion see it.
+public struct CommandSpec: Sendable {
+    /// A `--flag` a command accepts.
+    public struct Flag: Sendable {
+        /// The name without dashes.
+        public let name: String
+        /// The value's placeholder (`TEXT`), or nil for a switch.
+        public let value: String?
+        /// One line for `help COMMAND`.
+        public let help: String
+    }
+
+    /// The name typed, `log verify` for a sub-command.
+    public let name: String
+    /// Other names that run it.
+    public let aliases: [String]
+    /// The synopsis after the name, e.g. `USER [CODE]`.
+    public let synopsis: String
+    /// One line for `help`.
+    public let summary: String
+    /// A paragraph for `help COMMAND`.
+    public let details: String
+    /// Flags accepted.
+    public let flags: [Flag]
+    /// How many positional words: at least `minimum`, at most `maximum` (nil: any).
+    public let minimum: Int
+    public let maximum: Int?
+    /// Only supervisors may run it (the database enforces it; this only groups `help`).
+    public let supervisorOnly: Bool
+
+    init(_ name: String, aliases: [String] = [], synopsis: String = "", summary: String, details: String = "",
+         flags: [Flag] = [], positionals: (minimum: Int, maximum: Int?) = (0, 0), supervisorOnly: Bool = false) {
+        self.name = name
+        self.aliases = aliases
+        self.synopsis = synopsis
+        self.summary = summary
+        self.details = details
+        self.flags = flags
+        self.minimum = positionals.minimum
+        self.maximum = positionals.maximum
+        self.supervisorOnly = supervisorOnly
+    }
+
+    /// The usage line, e.g. `verify USER [CODE]`.
+    public var usage: String { synopsis.isEmpty ? name : "\(name) \(synopsis)" }
+
+    func flag(_ name: String) -> Flag? { flags.first { $0.name == name } }
+}
+
+/// A command line split into its command, positional words and flags.
+public struct ParsedCommand: Sendable, Equatable {
+    /// The command's canonical name.
+    public let name: String
+    /// Words that are not flags, in order.
+    public let positionals: [String]
+    /// Flags with values.
+    public let options: [String: String]
+    /// Flags without values that were given.
+    public let switches: Set<String>
+
+    /// A flag's value, if given.
+    public func option(_ name: String) -> String? { options[name] }
+    /// Whether a switch was given.
+    public func has(_ name: String) -> Bool { switches.contains(name) }
+}
+
+extension CommandSpec {
+    /// Parses the words after the command name against this spec.
+    func parse(_ words: ArraySlice<String>) throws(ConsoleFailure) -> ParsedCommand {
+        var positionals: [String] = []
+        var options: [String: String] = [:]
+        var switches: Set<String> = []
+        var index = words.startIndex
+        var flagsEnded = false
+        while index < words.endIndex {
+            let word = words[index]
+            index += 1
+            guard !flagsEnded, word.hasPrefix("--") else {
+                positionals.append(word)
+                continue
+            }
+            if word == "--" { flagsEnded = true; continue }
+            let body = word.dropFirst(2)
+            let name = String(body.prefix { $0 != "=" })
+            let inlineValue = body.firstIndex(of: "=").map { String(body[body.index(after: $0)...]) }
+            guard let flag = flag(name) else {
+                throw .usage("\(self.name) has no flag --\(TerminalSafeText.escape(name)) (see help \(self.name))")
+            }
+            guard options[name] == nil, !switches.contains(name) else { throw .usage("--\(name) is given twice") }
+            if let placeholder = flag.value {
+                if let inlineValue {
+                    options[name] = inlineValue
+                } else if index < words.endIndex {
+                    options[name] = words[index]
+                    index += 1
+                } else {
+                    throw .usage("--\(name) needs a value (\(placeholder))")
+                }
+            } else {
+                guard inlineValue == nil else { throw .usage("--\(name) takes no value") }
+                switches.insert(name)
+            }
+        }
+        if positionals.count < minimum || maximum.map({ positionals.count > $0 }) == true {
+            throw .usage("usage: \(usage)")
+        }
+        return ParsedCommand(name: name, positionals: positionals, options: options, switches: switches)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import PortalStore
+
+extension CommandRunner {
+    /// `disable-2fa USER --reason TEXT --ticket REF [--override] [--yes]`. The request id is
+    /// kept until the answer arrives, so a lost connection leads to a look-up, not a repeat.
+    func disable(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
+        let target = try member(command.positionals[0])
+        let override = command.has("override")
+        let reason = try required(command, "reason", asking: "Reason (why, in words): ")
+        let ticket = try required(command, "ticket", asking: "Ticket reference: ")
+        if let minimum = state.policy?.minReasonLength, reason.trimmingCharacters(in: .whitespaces).count < minimum {
+            throw ConsoleFailure(.refused, sqlState: "DK007", message: "a reason of at least \(minimum) characters is required")
+        }
+        let detail = try database { try api.detail(memberID: target.id) }
+        let who = safe(detail.email)
+
+        var report = CommandReport(command: "disable-2fa")
+        if interactive && !command.has("yes") && (override || detail.verifiedUntil != nil) {
+            report.human.append(.line("Disable 2FA for \(safe(detail.name)) <\(who)>, \(safe(detail.customerName)) (\(safe(detail.accountNumber)))\(override ? " WITHOUT a code check (override)" : "").", .heading))
+            if let warning = mandatoryWarning(detail) { report.human.append(.line(warning, .warning)) }
+            say(report.human)
+            report.human = []
+            let answer = ask("Disable 2FA? [y/N] ")
+            guard let answer, ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                report.fields.add("member_id", target.id)
+                report.fields.add("disabled", false)
+                report.human = [.line("Nothing changed.", .muted)]
+                return report
+            }
+        }
+
+        let requestID = UUID()
+        state.requestInFlight = RequestInFlight(id: requestID, description: "disable-2fa \(detail.email)")
+        let event: AuditEvent
+        do {
+            event = try database {
+                override
+                    ? try api.overrideDisable(memberID: target.id, reason: reason, ticket: ticket, requestID: requestID)
+                    : try api.disable(memberID: target.id, reason: reason, ticket: ticket, requestID: requestID)
+            }
+            state.requestInFlight = nil
+        } catch {
+            if error.kind != .connectionLost { state.requestInFlight = nil }
+            throw error
+        }
+
+        report.fields.add("member_id", target.id)
+        report.fields.add("email", detail.email)
+        report.fields.add("disabled", true)
+        report.fields.add("override", override)
+        report.fields.add("event", .record(eventRecord(event)))
+        report.human = [.line("✓ 2FA disabled for \(who): audit event #\(event.seq), ticket \(safe(event.ticket ?? ticket)).", .success)]
+        if detail.mandatory {
+            report.human.append(.line("⚠ \(safe(detail.accountNumber)) enforces 2FA: \(who) must set it up again at the next login.", .warning))
+        } else {
+            report.human.append(.line("\(who) can now sign in with the password alone.", .plain))
+        }
+        return report
+    }
+
+    /// `unlock USER --reason TEXT` or `unlock --agent NAME --reason TEXT` (supervisors).
+    func unlock(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
+        let agent = command.option("agent")
+        guard (agent == nil) == (command.positionals.count == 1) else {
+            throw .usage("usage: unlock USER --reason TEXT, or unlock --agent NAME --reason TEXT")
+        }
+        let reason = try required(command, "reason", asking: "Reason (why, in words): ")
+        var report = CommandReport(command: "unlock")
+        let event: AuditEvent
+        let who: String
+        if let agent {
+            event = try database { try api.clearAgentLockout(agent: agent, reason: reason) }
+            who = "agent \(safe(agent))"
+            report.fields.add("agent", agent)
+        } else {
+            let target = try member(command.positionals[0])
+            event = try database { try api.clearLockout(memberID: target.id, reason: reason) }
+            who = "recovery for \(safe(target.label))"
+            report.fields.add("member_id", target.id)
+        }
+        report.fields.add("event", .record(eventRecord(event)))
+        report.human = [.line("✓ Unlocked \(who): audit event #\(event.seq).", .success)]
+        return report
+    }
+}

@@ -1,0 +1,55 @@
+import PortalStore
+
+extension CommandRunner {
+    /// `whoami`: the login role as the database sees it, which is what the audit log records.
+    func whoami(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
+        let identity = try database { try api.whoami() }
+        state.identity = identity
+        var report = CommandReport(command: "whoami")
+        report.fields.add("agent", identity.agent)
+        report.fields.add("supervisor", identity.isSupervisor)
+        report.fields.add("locked_until", identity.lockedUntil)
+        report.fields.add("database", link.connection.database)
+        report.human = [.record([
+            ("Agent", identity.agent),
+            ("Supervisor", identity.isSupervisor ? "yes" : "no"),
+            ("Code checks", identity.lockedUntil.map { "locked until \(times.deadline($0))" } ?? "allowed"),
+            ("Database", link.connection.database),
+        ])]
+        return report
+    }
+
+    /// `help [COMMAND]`.
+    func help(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
+        var report = CommandReport(command: "help")
+        if !command.positionals.isEmpty {
+            guard let (spec, consumed) = CommandTable.spec(for: command.positionals), consumed == command.positionals.count else {
+                throw .usage("there is no command \(TerminalSafeText.escape(command.positionals.joined(separator: " "))) (type help for the list)")
+            }
+            report.fields.add("name", spec.name)
+            report.fields.add("usage", spec.usage)
+            report.fields.add("summary", spec.summary)
+            report.human = [.line(spec.usage, .heading), .line("  " + spec.summary, .plain)]
+            if !spec.details.isEmpty { report.human.append(.line("  " + spec.details, .plain)) }
+            for flag in spec.flags {
+                let name = "--\(flag.name)" + (flag.value.map { " \($0)" } ?? "")
+                report.human.append(.line("  \(DisplayWidth.pad(name, to: 20)) \(flag.help)", .plain))
+            }
+            return report
+        }
+        report.fields.add("commands", .records(CommandTable.all.map { spec in
+            var record = ReportRecord()
+            record.add("name", spec.name)
+            record.add("usage", spec.usage)
+            record.add("summary", spec.summary)
+            record.add("supervisors_only", spec.supervisorOnly)
+            return record
+        }))
+        report.rowsKey = "commands"
+        let width = CommandTable.all.map { DisplayWidth.of($0.name) }.max() ?? 0
+        report.human = [.line("Commands (help COMMAND for one in full):", .heading)]
+        report.human += CommandTable.all.map { .line("  \(DisplayWidth.pad($0.name, to: width))  \($0.summary)", .plain) }
+        report.human.append(.line("USER is an email, #ID, or the row number of the last find. Quote text with spaces: --reason \"lost phone\".", .muted))
+        return report
+    }
+}

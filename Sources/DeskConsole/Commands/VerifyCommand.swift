@@ -1,0 +1,92 @@
+import PortalStore
+import TOTPCore
+
+extension CommandRunner {
+    /// `verify USER [CODE]`: checks a recovery code read over the phone. Anything but a match is
+    /// a failed command, so a script stops before it tries to disable.
+    func verify(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
+        let target = try member(command.positionals[0])
+        var code = command.positionals.dropFirst().joined(separator: " ")
+        if code.isEmpty {
+            guard interactive else { throw .usage("verify needs the CODE in a script: verify USER CODE") }
+            guard let answer = ask("Recovery code read by the caller: ") else { throw .usage("no code was entered") }
+            code = answer
+        }
+        guard code.contains(where: { !$0.isWhitespace }) else { throw .usage("no code was entered") }
+
+        var report = CommandReport(command: "verify")
+        if interactive {
+            report.human.append(.line("Read back to the caller: \(safe(Self.readBack(code)))", .plain))
+        }
+        let check = try database { try api.verify(memberID: target.id, code: code) }
+        report.fields.add("member_id", target.id)
+        report.fields.add("outcome", check.outcome.rawValue)
+        report.fields.add("attempts_left", check.attemptsLeft.map(Int64.init))
+        report.fields.add("locked_until", check.lockedUntil)
+        report.fields.add("locked_scope", check.lockedScope)
+        report.fields.add("usable_until", check.usableUntil)
+
+        let who = safe(target.label)
+        switch check.outcome {
+        case .match:
+            let until = check.usableUntil.map { " until \(times.deadline($0))" } ?? ""
+            report.human.append(.line("✓ Code accepted for \(who): disable-2fa is allowed\(until).", .success))
+        case .mismatch:
+            report.failure = .refused(mismatchSentence(check, who: who))
+        case .locked:
+            report.failure = .refused(lockedSentence(check, who: who))
+        case .malformed:
+            report.failure = .refused(Self.misheardSentence(code))
+        case .notEnrolled:
+            report.failure = .refused("\(who) has no active 2FA: there is nothing to verify or disable")
+        }
+        return report
+    }
+
+    private func mismatchSentence(_ check: RecoveryCheck, who: String) -> String {
+        if let until = check.lockedUntil {
+            return "code rejected — too many wrong codes: recovery for \(who) is locked until \(times.deadline(until))"
+        }
+        let left = check.attemptsLeft ?? 0
+        let lock = state.policy.map { " before a \(TimeText.adjective(seconds: $0.userLockSeconds)) lock" } ?? " before a lock"
+        return "code rejected — \(left) attempt\(left == 1 ? "" : "s") left\(lock)"
+    }
+
+    private func lockedSentence(_ check: RecoveryCheck, who: String) -> String {
+        let until = check.lockedUntil.map { " until \(times.deadline($0))" } ?? ""
+        if check.lockedScope == "agent" {
+            return "you are locked out of code checks\(until) after too many mismatches; a supervisor can lift it with unlock --agent"
+        }
+        return "recovery for \(who) is locked\(until) after too many wrong codes; a supervisor can lift it with unlock"
+    }
+
+    /// Why the code cannot be one of the member's, without charging an attempt.
+    static func misheardSentence(_ code: String) -> String {
+        let why: String
+        do {
+            _ = try RecoveryCode(parsing: code)
+            why = "that is not a recovery code"
+        } catch .misheardCharacter {
+            why = "misheard character — the check character does not match"
+        } catch .wrongLength(let count) {
+            why = "that was \(count) characters; a recovery code has \(RecoveryCode.length)"
+        } catch {
+            why = error.description
+        }
+        return "\(why). Not counted; ask the caller to read the code again"
+    }
+
+    /// The code as the console understood it, in groups of four, to read back to the caller:
+    /// case folded, spaces and dashes dropped, O read as 0 and I/L as 1.
+    static func readBack(_ code: String) -> String {
+        let symbols = code.uppercased().compactMap { character -> Character? in
+            switch character {
+            case " ", "-", "\t": return nil
+            case "O": return "0"
+            case "I", "L": return "1"
+            default: return character
+            }
+        }
+        return RecoveryCode.grouped(String(symbols))
+    }
+}

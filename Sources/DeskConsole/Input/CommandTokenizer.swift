@@ -1,0 +1,44 @@
+/// Splits a console line into words the way a shell user expects: spaces separate words,
+/// `'…'` is literal, `"…"` allows `\"` and `\\`, and a backslash outside quotes escapes a space,
+/// a quote or a backslash (before anything else it is literal, so psql's `\q` and `\?` work).
+/// A reason with spaces is written `--reason "lost phone on holiday"`.
+public enum CommandTokenizer {
+    /// The words of `line`, or a `ConsoleFailure` naming the unterminated quote.
+    public static func words(_ line: String) throws(ConsoleFailure) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quote: Character?
+        var escaping = false
+        for character in line {
+            if escaping {
+                if quote == nil && !" \t'\"\\".contains(character) { current.append("\\") }
+                if quote == "\"" && character != "\"" && character != "\\" { current.append("\\") }
+                current.append(character)
+                escaping = false
+                continue
+            }
+            switch (quote, character) {
+            case (nil, "\\"), ("\"", "\\"):
+                escaping = true
+                inWord = true
+            case (nil, "'"), (nil, "\""):
+                quote = character
+                inWord = true
+            case ("'", "'"), ("\"", "\""):
+                quote = nil
+            case (nil, _) where character == " " || character == "\t":
+                if inWord { words.append(current) }
+                current = ""
+                inWord = false
+            default:
+                current.append(character)
+                inWord = true
+            }
+        }
+        if let quote { throw .usage("the \(quote) quote is not closed") }
+        if escaping { throw .usage("the line ends with a lone backslash") }
+        if inWord { words.append(current) }
+        return words
+    }
+}

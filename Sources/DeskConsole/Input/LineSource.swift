@@ -1,0 +1,79 @@
+/// One line of input as the console receives it: text, or the reason it cannot be text.
+public enum InputLine: Sendable, Equatable {
+    /// A line of valid UTF-8, without its newline.
+    case text(String)
+    /// A line that was refused before parsing (not UTF-8, too long); the run goes on.
+    case unreadable(String)
+}
+
+/// Where the console reads commands from: a line editor on a terminal, stdin or a file in a
+/// script, a list of strings in tests.
+public protocol LineSource {
+    /// The next line, or nil at end of input. `prompt` is shown only by interactive sources.
+    mutating func nextLine(prompt: String) -> InputLine?
+    /// Asks the person at the terminal a question (a recovery code, a y/N); never remembered
+    /// in history. Nil when there is nobody to ask or input ended.
+    mutating func ask(_ question: String) -> String?
+    /// Adds an entry to the history; the console has already taken any recovery code out.
+    mutating func remember(_ entry: String)
+}
+
+extension LineSource {
+    public mutating func ask(_ question: String) -> String? { nil }
+    public mutating func remember(_ entry: String) {}
+}
+
+/// Where the console writes: results to one stream, diagnostics to the other, so a script can
+/// pipe results while errors still reach the person running it.
+public protocol ConsoleOutput {
+    /// Writes a result line.
+    mutating func write(_ line: String)
+    /// Writes a diagnostic line.
+    mutating func writeError(_ line: String)
+    /// Marks the end of one command's result, so an interactive output can page it.
+    mutating func endOfCommand()
+}
+
+extension ConsoleOutput {
+    public mutating func endOfCommand() {}
+}
+
+/// A fixed list of lines, for tests and `-c`; answers to questions come from the same list,
+/// as a person would type them after the command.
+public struct ScriptLines: LineSource {
+    private var lines: IndexingIterator<[String]>
+    /// What `remember` was given, for tests of the history filter.
+    public private(set) var remembered: [String] = []
+    /// The questions asked, for tests of confirmation prompts.
+    public private(set) var questions: [String] = []
+    private let answersQuestions: Bool
+
+    /// Serves `lines` in order; with `answeringQuestions`, a question takes the next line.
+    public init(_ lines: [String], answeringQuestions: Bool = false) {
+        self.lines = lines.makeIterator()
+        self.answersQuestions = answeringQuestions
+    }
+
+    public mutating func nextLine(prompt: String) -> InputLine? { lines.next().map(InputLine.text) }
+
+    public mutating func ask(_ question: String) -> String? {
+        questions.append(question)
+        return answersQuestions ? lines.next() : nil
+    }
+
+    public mutating func remember(_ entry: String) { remembered.append(entry) }
+}
+
+/// Collects output in memory, for tests.
+public struct CapturedOutput: ConsoleOutput {
+    /// Result lines written so far.
+    public private(set) var lines: [String] = []
+    /// Diagnostic lines written so far.
+    public private(set) var errors: [String] = []
+
+    /// Starts empty.
+    public init() {}
+
+    public mutating func write(_ line: String) { lines.append(line) }
+    public mutating func writeError(_ line: String) { errors.append(line) }
+}

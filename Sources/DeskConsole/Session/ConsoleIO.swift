@@ -1,0 +1,64 @@
+/// The input and output of one run, held by reference so commands can ask a question or show
+/// lines in the middle of running; and the one place results and failures are written.
+final class ConsoleIO<Source: LineSource, Output: ConsoleOutput> {
+    var source: Source
+    var output: Output
+    let settings: ConsoleSettings
+    private let styler: Styler
+
+    init(source: Source, output: Output, settings: ConsoleSettings) {
+        self.source = source
+        self.output = output
+        self.settings = settings
+        self.styler = Styler(colour: settings.colour)
+    }
+
+    /// Writes a command's result in the chosen format; a failed answer also goes to stderr.
+    func emit(_ report: CommandReport, place: String) {
+        switch settings.format {
+        case .table: writeHuman(report.human)
+        case .json: output.write(JSONLineWriter.line(for: report))
+        case .csv: CSVWriter.lines(for: report).forEach { output.write($0) }
+        }
+        if let failure = report.failure { writeFailure(failure, place: place) }
+    }
+
+    /// Writes a command that failed before it had a result.
+    func fail(command: String, _ failure: ConsoleFailure, place: String) {
+        if settings.format == .json { output.write(JSONLineWriter.failureLine(command: command, failure)) }
+        writeFailure(failure, place: place)
+    }
+
+    /// Human lines on stdout, straight away.
+    func writeHuman(_ blocks: [HumanBlock]) {
+        HumanWriter.lines(for: blocks, styler: styler).forEach { output.write($0) }
+    }
+
+    /// A message about the session itself (reconnects), on stderr.
+    func notice(_ message: String, tone: Tone) {
+        output.writeError(styler.apply(tone, settings.interactive ? Self.sentence(message) : "support-desk: \(message)"))
+    }
+
+    /// A command's time on stderr: `Time: 1.234 ms`.
+    func timing(_ elapsed: Duration) {
+        let (seconds, attoseconds) = elapsed.components
+        let microseconds = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+        let fraction = String(microseconds % 1000)
+        output.writeError("Time: \(microseconds / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction) ms")
+    }
+
+    private func writeFailure(_ failure: ConsoleFailure, place: String) {
+        let message = TerminalSafeText.escape(failure.message, keepingLineBreaks: true)
+        if settings.interactive {
+            output.writeError(styler.apply(failure.kind == .cancelled ? .warning : .danger, Self.sentence(message)))
+        } else {
+            output.writeError("\(place): error: \(message)")
+        }
+    }
+
+    /// A message as a sentence: capital first letter.
+    static func sentence(_ message: String) -> String {
+        guard let first = message.first else { return message }
+        return first.uppercased() + message.dropFirst()
+    }
+}

@@ -1,0 +1,143 @@
+import PGClient
+import PortalStore
+
+/// The console's read–run loop, shared by the terminal, scripts and tests: read a line, run it,
+/// write the result in the chosen format, decide whether to go on. It keeps DESIGN.md's batch
+/// contract (errors as `SOURCE:LINE: error: …`, exit statuses) and its connection rules (reconnect
+/// before the next command; a disable in flight is looked up, never repeated).
+public final class ConsoleSession {
+    /// The connection and its cancel switch.
+    public let link: DatabaseLink
+    /// What is remembered between commands.
+    public let state = SessionState()
+    /// How this run behaves.
+    public let settings: ConsoleSettings
+    /// Lines are numbered from this one onward.
+    public var firstLineNumber = 1
+
+    static let prompt = "support-desk> "
+
+    public init(link: DatabaseLink, settings: ConsoleSettings) {
+        self.link = link
+        self.settings = settings
+    }
+
+    /// Reads who we are and the policy numbers; run once before the first command.
+    public func start() throws(ConsoleFailure) {
+        do {
+            state.identity = try link.api.whoami()
+            state.policy = try link.api.policy()
+        } catch let error as PGError {
+            throw ConsoleFailure(error)
+        } catch {
+            throw .refused(String(describing: error))
+        }
+    }
+
+    /// Runs commands until input ends, `quit`, a lost connection (batch), or the first failure
+    /// (batch with `--on-error stop`). `progress` hears the line count as lines are read.
+    public func run<Source: LineSource, Output: ConsoleOutput>(
+        _ source: inout Source, _ output: inout Output, progress: ((Int) -> Void)? = nil
+    ) -> ConsoleExitStatus {
+        let io = ConsoleIO(source: source, output: output, settings: settings)
+        defer {
+            source = io.source
+            output = io.output
+        }
+        var lineNumber = firstLineNumber - 1
+        var anyFailed = false
+        while let input = io.source.nextLine(prompt: Self.prompt) {
+            lineNumber += 1
+            progress?(lineNumber)
+            let outcome = runLine(input, place: "\(settings.sourceName):\(lineNumber)", io: io)
+            io.output.endOfCommand()
+            switch outcome {
+            case .done: continue
+            case .quit: return anyFailed && !settings.interactive ? .failure : .success
+            case .failed:
+                anyFailed = true
+                if !settings.interactive && settings.onError == .stop { return .stoppedAtError }
+            case .connectionLost:
+                if !settings.interactive {
+                    if state.requestInFlight != nil { recover(io: io) }
+                    return .connection
+                }
+                recover(io: io)
+            }
+        }
+        return anyFailed && !settings.interactive ? .failure : .success
+    }
+
+    enum LineOutcome { case done, quit, failed, connectionLost }
+
+    private func runLine<Source, Output>(_ input: InputLine, place: String, io: ConsoleIO<Source, Output>) -> LineOutcome {
+        let text: String
+        switch input {
+        case .unreadable(let why):
+            io.fail(command: "", .usage(why), place: place)
+            return .failed
+        case .text(let line): text = line
+        }
+        if settings.interactive, let entry = HistoryFilter.entry(for: text) { io.source.remember(entry) }
+        let words: [String]
+        do {
+            words = try CommandTokenizer.words(text)
+        } catch {
+            io.fail(command: "", error, place: place)
+            return .failed
+        }
+        guard let first = words.first, !first.hasPrefix("#") else { return .done }
+        guard let (spec, consumed) = CommandTable.spec(for: words) else {
+            io.fail(command: first, .usage("unknown command '\(TerminalSafeText.escape(first))' (type help for the list)"), place: place)
+            return .failed
+        }
+        if spec.name == "quit" { return .quit }
+        if !link.isConnected && settings.interactive { recover(io: io) }
+        let runner = CommandRunner(
+            link: link, state: state, interactive: settings.interactive, times: settings.times,
+            ask: { question in io.output.endOfCommand(); return io.source.ask(question) },
+            say: { io.writeHuman($0) })
+        do {
+            let command = try spec.parse(words[consumed...])
+            link.cancelSwitch.arm(true)
+            defer { link.cancelSwitch.arm(false) }
+            let started = ContinuousClock.now
+            let report = try runner.run(command)
+            if settings.timing { io.timing(ContinuousClock.now - started) }
+            io.emit(report, place: place)
+            return report.failure == nil ? .done : .failed
+        } catch {
+            io.fail(command: spec.name, error, place: place)
+            switch error.kind {
+            case .connectionLost: return .connectionLost
+            case .cancelled: return settings.interactive ? .done : .failed
+            default: return .failed
+            }
+        }
+    }
+
+    /// After a lost connection: reconnect, then settle a disable whose answer never came.
+    private func recover<Source, Output>(io: ConsoleIO<Source, Output>) {
+        do {
+            try link.reconnect()
+        } catch {
+            io.notice(error.message + (settings.interactive ? "; will try again before the next command" : ""), tone: .danger)
+            if let request = state.requestInFlight {
+                io.notice("whether \(request.description) went through is unknown: look for request \(request.id.uuidString.lowercased()) with `log --user` once the server is back", tone: .warning)
+            }
+            return
+        }
+        io.notice("reconnected to \(TerminalSafeText.escape(link.connection.database))", tone: .warning)
+        guard let request = state.requestInFlight else { return }
+        do {
+            if let event = try link.api.lookupRequest(request.id) {
+                io.notice("the earlier \(request.description) did go through before the connection dropped: audit event #\(event.seq)", tone: .success)
+            } else {
+                io.notice("the earlier \(request.description) did not go through: nothing changed; run it again if it is still wanted", tone: .warning)
+            }
+            state.requestInFlight = nil
+        } catch {
+            io.notice("could not look up the earlier \(request.description) (request \(request.id.uuidString.lowercased())): \(ConsoleFailure(error as? PGError ?? PGError(.connectionLost, message: "")).message)", tone: .danger)
+        }
+    }
+}
