@@ -1,0 +1,66 @@
+@testable import DeskConsole
+import PGClient
+import Testing
+
+/// Each format escapes by its own rules: terminals see escapes, JSON is valid, CSV cannot run formulas.
+@Suite struct WriterTests {
+    func report(_ fields: [ReportField]) -> CommandReport {
+        var report = CommandReport(command: "t")
+        report.fields = ReportRecord(fields)
+        return report
+    }
+
+    @Test func jsonEscapesControlCharactersAndSeparators() {
+        let line = JSONLineWriter.line(for: report([ReportField("name", .text("a\"b\\c\n\u{1B}[2J\u{7F}\u{2028}é")), ReportField("n", .null)]))
+        #expect(line == #"{"ok":true,"command":"t","name":"a\"b\\c\n\u001b[2J\u007f\u2028é","n":null}"#)
+    }
+
+    @Test func jsonFailuresCarryTheSQLState() {
+        var failed = report([])
+        failed.failure = ConsoleFailure(.refused, sqlState: "DK005", message: "verify first")
+        #expect(JSONLineWriter.line(for: failed) == #"{"ok":false,"command":"t","error":{"sqlstate":"DK005","message":"verify first"}}"#)
+    }
+
+    @Test func csvNeutralisesFormulasAndQuotes() {
+        let lines = CSVWriter.lines(for: report([
+            ReportField("a", .text("=1+1")), ReportField("b", .text("+44 20")), ReportField("c", .text("-x")),
+            ReportField("d", .text("@SUM(A1)")), ReportField("e", .text("\tx")), ReportField("f", .text("a,\"b\"\r\nc")),
+            ReportField("g", .integer(-5)), ReportField("h", .bool(true)), ReportField("i", .null),
+            ReportField("j", .time(PGTimestamp(microsecondsSinceUnixEpoch: 0))),
+        ]))
+        #expect(lines == ["a,b,c,d,e,f,g,h,i,j", "'=1+1,'+44 20,'-x,'@SUM(A1),'\tx,\"a,\"\"b\"\"\r\nc\",-5,true,,1970-01-01T00:00:00.000000Z"])
+    }
+
+    @Test func tablesEscapeAndAlign() {
+        let lines = HumanWriter.lines(for: [.table(headers: ["n", "x"], rows: [["\u{1B}[31mred", "1"], ["漢字", "2"]], footer: "(2 rows)")], styler: Styler(colour: false))
+        #expect(lines == [" n           | x", "-------------+---", #" \x1B[31mred | 1"#, " 漢字        | 2", "(2 rows)"])
+    }
+
+    @Test func colourOnlyWhenAsked() {
+        #expect(Styler(colour: true).apply(.danger, "no") == "\u{1B}[1;31mno\u{1B}[0m")
+        #expect(Styler(colour: false).apply(.danger, "no") == "no")
+    }
+
+    @Test func timeArgumentsTakeSpansAndDates() throws {
+        let now = PGTimestamp(microsecondsSinceUnixEpoch: 1_790_000_000_000_000)
+        let times = TimeText(timeZone: .init(identifier: "UTC")!, now: { now.date })
+        #expect(try TimeArgument.parse("7d", flag: "since", times: times).microsecondsSinceUnixEpoch == now.microsecondsSinceUnixEpoch - 7 * 86_400_000_000)
+        #expect(try TimeArgument.parse("30m", flag: "since", times: times).microsecondsSinceUnixEpoch == now.microsecondsSinceUnixEpoch - 1_800_000_000)
+        #expect(try TimeArgument.parse("2026-11-29", flag: "since", times: times).description == "2026-11-29T00:00:00.000000Z")
+        #expect(try TimeArgument.parse("2026-11-29 14:05", flag: "since", times: times).description == "2026-11-29T14:05:00.000000Z")
+        #expect(try TimeArgument.parse("2026-11-29T14:05:00+01:00", flag: "since", times: times).description == "2026-11-29T13:05:00.000000Z")
+        let berlin = TimeText(timeZone: .init(identifier: "Europe/Berlin")!, now: { now.date })
+        #expect(try TimeArgument.parse("2026-11-29 14:05", flag: "since", times: berlin).description == "2026-11-29T13:05:00.000000Z")
+        #expect(throws: ConsoleFailure.self) { try TimeArgument.parse("soon", flag: "since", times: times) }
+        #expect(throws: ConsoleFailure.self) { try TimeArgument.parse("7y", flag: "since", times: times) }
+    }
+
+    @Test func timesReadWell() {
+        let times = TimeText(timeZone: .init(identifier: "UTC")!, now: { PGTimestamp(microsecondsSinceUnixEpoch: 0).date })
+        #expect(times.absolute(PGTimestamp(microsecondsSinceUnixEpoch: 900_000_000)) == "1970-01-01 00:15:00 UTC")
+        #expect(times.deadline(PGTimestamp(microsecondsSinceUnixEpoch: 900_000_000)) == "1970-01-01 00:15:00 UTC (in 15 minutes)")
+        #expect(TimeText.spoken(seconds: 3600) == "1 hour")
+        #expect(TimeText.spoken(seconds: 5400) == "1 hour 30 minutes")
+        #expect(TimeText.adjective(seconds: 900) == "15-minute")
+    }
+}
