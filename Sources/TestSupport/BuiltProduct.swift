@@ -18,4 +18,13 @@ public enum BuiltProduct {
         if cleaned["DATABASE_URL"] == nil { cleaned["DATABASE_URL"] = "" }
         return try ProcessRunner.run(path(name), arguments, input: input, environment: cleaned)
     }
+
+    /// Starts a built executable and returns at once (same environment rules as `run`).
+    public static func start(
+        _ name: String, _ arguments: [String], input: String = "", environment: [String: String] = [:]
+    ) throws -> RunningProcess {
+        var cleaned = environment
+        if cleaned["DATABASE_URL"] == nil { cleaned["DATABASE_URL"] = "" }
+        return try ProcessRunner.start(path(name), arguments, input: Data(input.utf8), environment: cleaned)
+    }
 }

@@ -13,6 +13,8 @@ public struct ProcessOutput: Sendable {
     public let standardOutput: String
     /// Everything written to standard error.
     public let standardError: String
+    /// The child's peak resident memory, in kilobytes.
+    public let maxResidentKilobytes: Int
 }
 
 /// Why a child process could not be run.
@@ -23,7 +25,7 @@ public struct ProcessRunnerError: Error, CustomStringConvertible {
 
 /// Runs external programs (oathtool, python3, scripts/pg-cluster) for tests.
 ///
-/// Built on posix_spawn and waitpid rather than Foundation's `Process`, whose exit detection
+/// Built on posix_spawn and wait4 rather than Foundation's `Process`, whose exit detection
 /// needs a free dispatch thread: with every test thread of a 2-core machine blocked waiting for
 /// a child, it never notices the child has exited. Input and output go through temporary files,
 /// so a chatty child can never deadlock against a test still writing its input.
@@ -32,13 +34,19 @@ public enum ProcessRunner {
     public static func run(
         _ program: String, _ arguments: [String], input: String = "", environment: [String: String] = [:]
     ) throws -> ProcessOutput {
+        try start(program, arguments, input: Data(input.utf8), environment: environment).wait()
+    }
+
+    /// Starts `program` and returns at once, for tests that act while it runs.
+    public static func start(
+        _ program: String, _ arguments: [String], input: Data, environment: [String: String] = [:]
+    ) throws -> RunningProcess {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sd-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         let inputPath = folder.appendingPathComponent("in").path
         let outputPath = folder.appendingPathComponent("out").path
         let errorPath = folder.appendingPathComponent("err").path
-        try Data(input.utf8).write(to: URL(fileURLWithPath: inputPath))
+        try input.write(to: URL(fileURLWithPath: inputPath))
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -59,10 +67,26 @@ public enum ProcessRunner {
             ? posix_spawn(&pid, program, &actions, nil, argv, envp)
             : posix_spawnp(&pid, program, &actions, nil, argv, envp)
         guard spawned == 0 else {
+            try? FileManager.default.removeItem(at: folder)
             throw ProcessRunnerError(description: "cannot run \(program): \(String(cString: strerror(spawned)))")
         }
+        return RunningProcess(pid: pid, program: program, folder: folder)
+    }
+}
+
+/// A child started by `ProcessRunner.start`; `wait()` collects it (call it exactly once).
+public struct RunningProcess: Sendable {
+    /// The child's process id.
+    public let pid: pid_t
+    let program: String
+    let folder: URL
+
+    /// Waits for the child to exit and returns what it left.
+    public func wait() throws -> ProcessOutput {
+        defer { try? FileManager.default.removeItem(at: folder) }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 {
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) == -1 {
             guard errno == EINTR else {
                 throw ProcessRunnerError(description: "waiting for \(program): \(String(cString: strerror(errno)))")
             }
@@ -70,7 +94,8 @@ public enum ProcessRunner {
         let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return ProcessOutput(
             status: exitStatus,
-            standardOutput: try String(contentsOfFile: outputPath, encoding: .utf8),
-            standardError: try String(contentsOfFile: errorPath, encoding: .utf8))
+            standardOutput: try String(contentsOfFile: folder.appendingPathComponent("out").path, encoding: .utf8),
+            standardError: try String(contentsOfFile: folder.appendingPathComponent("err").path, encoding: .utf8),
+            maxResidentKilobytes: Int(usage.ru_maxrss))
     }
 }

@@ -1,23 +1,99 @@
+import Foundation
 import Testing
 import TestSupport
 
-/// The `support-desk` executable as scripts run it: stdin, exit statuses, stderr.
+/// The `support-desk` executable as scripts run it: -c, -f, stdin, formats, exit statuses, stderr.
 @Suite struct SupportDeskCommandTests {
-    @Test func scriptsThroughStdinSucceed() throws {
-        try withTestDatabase { database in
-            let output = try BuiltProduct.run("support-desk", ["--db", database.uri()], input: "help\nquit\n")
+    /// A migrated database with Jane (enrolled) and an agent; the agent's URI.
+    func withAgent<T>(_ body: (PortalFixture, String, EnrolledMember) throws -> T) throws -> T {
+        try withPortalFixture { fixture in
+            try fixture.customer()
+            let jane = try fixture.enrolledMember("jane@acme.example", role: "administrator")
+            let agent = try fixture.agent("kim")
+            defer { agent.connection.close() }
+            return try body(fixture, fixture.database.uri(user: try agent.whoami().agent), jane)
+        }
+    }
+
+    @Test func commandsFromArgumentsRunInOrder() throws {
+        try withAgent { _, uri, jane in
+            let output = try BuiltProduct.run("support-desk", [
+                "--db", uri, "--format", "json", "-c", "find jane@acme.example",
+                "-c", "verify jane@acme.example \(jane.recoveryCodes[0].grouped)",
+                "-c", "disable-2fa jane@acme.example --reason 'lost phone, code read' --ticket SUP-1"])
             #expect(output.status == 0)
-            #expect(output.standardOutput.contains("help"))
+            let lines = output.standardOutput.split(separator: "\n")
+            #expect(lines.count == 3)
+            #expect(lines.allSatisfy { $0.hasPrefix(#"{"ok":true,"#) })
+            #expect(lines[2].contains(#""action":"2fa_disabled_support""#))
             #expect(output.standardError.isEmpty)
         }
     }
 
+    @Test func aFileStopsAtItsFirstFailureWithFileAndLine() throws {
+        try withAgent { _, uri, _ in
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("calls-\(UUID()).sd")
+            try "# rehearsal\nfind jane\nshow nobody@acme.example\nwhoami\n".write(to: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let stopped = try BuiltProduct.run("support-desk", ["--db", uri, "-f", file.path])
+            #expect(stopped.status == 3)
+            #expect(stopped.standardError == "\(file.path):3: error: no team member nobody@acme.example\n")
+            #expect(!stopped.standardOutput.contains("Supervisor"))
+
+            let continued = try BuiltProduct.run("support-desk", ["--db", uri, "-f", file.path, "--on-error", "continue"])
+            #expect(continued.status == 1)
+            #expect(continued.standardOutput.contains("Supervisor"))
+        }
+    }
+
+    @Test func stdinIsAScriptWhenItIsNotATerminal() throws {
+        try withAgent { _, uri, _ in
+            let output = try BuiltProduct.run("support-desk", ["--format", "csv"], input: "whoami\nquit\nwhoami\n", environment: ["DATABASE_URL": uri])
+            #expect(output.status == 0)
+            #expect(output.standardOutput.split(separator: "\n").count == 2)
+            #expect(output.standardOutput.hasPrefix("agent,supervisor,locked_until,database\n"))
+        }
+    }
+
     @Test func aFailedCommandStopsTheScriptWithStatusThree() throws {
-        try withTestDatabase { database in
-            let output = try BuiltProduct.run("support-desk", [], input: "help\nnope\nhelp\n", environment: ["DATABASE_URL": database.uri()])
+        try withAgent { _, uri, _ in
+            let output = try BuiltProduct.run("support-desk", [], input: "help\nnope\nhelp\n", environment: ["DATABASE_URL": uri])
             #expect(output.status == 3)
             #expect(output.standardError == "-:2: error: unknown command 'nope' (type help for the list)\n")
         }
+    }
+
+    @Test func unreadableInputGetsErrorsNotCrashes() throws {
+        try withAgent { _, uri, _ in
+            var bytes = Data("whoami\n".utf8)
+            bytes.append(contentsOf: [0xFF, 0xFE, 0x0A])
+            bytes.append(Data(repeating: 0x61, count: 1_048_576))
+            bytes.append(Data("\nfind \"jane\n--help\nwhoami\n".utf8))
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID()).sd")
+            try bytes.write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let output = try BuiltProduct.run("support-desk", ["--db", uri, "-f", file.path, "--on-error", "continue"])
+            #expect(output.status == 1)
+            let errors = output.standardError.split(separator: "\n").map { String($0.split(separator: ":", maxSplits: 1)[1]) }
+            #expect(errors == [
+                "2: error: the line is not valid UTF-8",
+                "3: error: the line is longer than 65536 bytes",
+                "4: error: the \" quote is not closed",
+                "5: error: unknown command '--help' (type help for the list)",
+            ])
+            #expect(output.standardOutput.components(separatedBy: "Supervisor").count == 3)
+        }
+    }
+
+    @Test func badUsageExitsOne() throws {
+        for arguments in [["--no-such-flag"], ["--format", "xml"], ["--on-error", "maybe"], ["-c", "help", "-f", "x"]] {
+            let output = try BuiltProduct.run("support-desk", arguments)
+            #expect(output.status == 1, "\(arguments)")
+            #expect(!output.standardError.isEmpty)
+        }
+        let missing = try BuiltProduct.run("support-desk", ["-f", "/nonexistent/calls.sd"])
+        #expect(missing.status == 1)
+        #expect(missing.standardError == "support-desk: cannot read /nonexistent/calls.sd: No such file or directory\n")
     }
 
     @Test func noDatabaseExitsTwo() throws {
@@ -26,9 +102,49 @@ import TestSupport
         #expect(output.standardError.hasPrefix("support-desk: could not connect (--db): "))
     }
 
-    @Test func badUsageExitsOne() throws {
-        let output = try BuiltProduct.run("support-desk", ["--no-such-flag"])
-        #expect(output.status == 1)
-        #expect(output.standardError.contains("Unknown option '--no-such-flag'"))
+    @Test func aDatabaseWithoutTheSchemaIsNamed() throws {
+        try withTestDatabase { database in
+            let output = try BuiltProduct.run("support-desk", ["--db", database.uri(), "-c", "whoami"])
+            #expect(output.status == 1)
+            #expect(output.standardError == "support-desk: this database has no SupportDesk support schema (run portal migrate on it)\n")
+        }
+    }
+
+    @Test func aRoleThatIsNotAnAgentIsRefusedAtStart() throws {
+        try withPortalFixture { fixture in
+            let role = "outsider_\(UUID().uuidString.prefix(8).lowercased())"
+            _ = try fixture.connection.query("SELECT 1")
+            try fixture.connection.executeScript("CREATE ROLE \(role) LOGIN")
+            let output = try BuiltProduct.run("support-desk", ["--db", fixture.database.uri(user: role), "-c", "whoami"])
+            #expect(output.status == 1)
+            #expect(output.standardError.contains("permission denied"))
+        }
+    }
+
+    @Test func timingGoesToStandardError() throws {
+        try withAgent { _, uri, _ in
+            let output = try BuiltProduct.run("support-desk", ["--db", uri, "--timing", "--format", "json", "-c", "whoami", "-c", "find jane"])
+            #expect(output.status == 0)
+            #expect(output.standardOutput.split(separator: "\n").count == 2)
+            #expect(output.standardError.split(separator: "\n").allSatisfy { $0.hasPrefix("Time: ") && $0.hasSuffix(" ms") })
+        }
+    }
+
+    /// 100,000 commands stream through without memory growing with them.
+    @Test func aHundredThousandCommandsInConstantMemory() throws {
+        try withAgent { _, uri, _ in
+            func run(_ count: Int) throws -> (ProcessOutput, Int) {
+                var script = ""
+                for index in 0..<count { script += index % 100 == 0 ? "whoami\n" : "help whoami\n" }
+                let output = try BuiltProduct.run("support-desk", ["--db", uri, "--format", "csv"], input: script)
+                return (output, output.standardOutput.utf8.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 })
+            }
+            let (small, smallLines) = try run(10_000)
+            let (large, largeLines) = try run(100_000)
+            #expect(small.status == 0 && large.status == 0)
+            #expect(smallLines == 20_000 && largeLines == 200_000)
+            #expect(large.maxResidentKilobytes < small.maxResidentKilobytes + 4_096,
+                    "10k commands: \(small.maxResidentKilobytes) kB, 100k: \(large.maxResidentKilobytes) kB")
+        }
     }
 }

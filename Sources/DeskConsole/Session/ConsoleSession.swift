@@ -27,6 +27,9 @@ public final class ConsoleSession {
         do {
             state.identity = try link.api.whoami()
             state.policy = try link.api.policy()
+        } catch let error as PGError where error.sqlState == .undefinedFunction || error.sqlState?.rawValue == "3F000" {
+            throw ConsoleFailure(.refused, sqlState: error.sqlState?.rawValue,
+                                 message: "this database has no SupportDesk support schema (run portal migrate on it)")
         } catch let error as PGError {
             throw ConsoleFailure(error)
         } catch {
