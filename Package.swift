@@ -81,7 +81,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "DeskConsoleTests",
-            dependencies: ["DeskConsole", "TestSupport"],
+            dependencies: ["DeskConsole", "PortalStore", "PGClient", "TOTPCore", "TestSupport"],
             exclude: ["Transcripts"],
             swiftSettings: strict),
     ]

@@ -31,7 +31,7 @@ extension CommandRunner {
         }
 
         let requestID = UUID()
-        state.requestInFlight = RequestInFlight(id: requestID, description: "disable-2fa \(detail.email)")
+        state.requestInFlight = RequestInFlight(id: requestID, description: "disable-2fa \(detail.email)", member: detail.email)
         let event: AuditEvent
         do {
             event = try database {

@@ -126,7 +126,7 @@ public final class ConsoleSession {
         } catch {
             io.notice(error.message + (settings.interactive ? "; will try again before the next command" : ""), tone: .danger)
             if let request = state.requestInFlight {
-                io.notice("whether \(request.description) went through is unknown: look for request \(request.id.uuidString.lowercased()) with `log --user` once the server is back", tone: .warning)
+                io.notice("whether \(request.description) went through is unknown: once the server is back, `show \(request.member)` tells (request \(request.id.uuidString.lowercased()))", tone: .warning)
             }
             return
         }

@@ -30,4 +30,12 @@ public struct RequestInFlight: Sendable, Equatable {
     public let id: UUID
     /// What it was, for the message: `disable-2fa jane@acme.example`.
     public let description: String
+    /// Whom it was for, so the agent knows what to `show` afterwards.
+    public let member: String
+
+    public init(id: UUID, description: String, member: String) {
+        self.id = id
+        self.description = description
+        self.member = member
+    }
 }

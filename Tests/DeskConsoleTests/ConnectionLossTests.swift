@@ -1,0 +1,117 @@
+@testable import DeskConsole
+import Foundation
+import PGClient
+import PortalStore
+import Testing
+import TestSupport
+
+/// A lost connection: a clear message, a reconnect before the next command, and a disable that
+/// was in flight looked up by its request id instead of being repeated. Nothing is half-done.
+@Suite struct ConnectionLossTests {
+    /// Waits until `role` has a backend waiting for a lock, and returns its pid.
+    static func waitForLockWait(_ admin: PGConnection, role: String) throws -> Int32 {
+        for _ in 0..<400 {
+            let rows = try admin.query(
+                "SELECT pid FROM pg_stat_activity WHERE usename = $1 AND wait_event_type = 'Lock'", [role]).rows
+            if let row = rows.first { return try row.decode(Int32.self, at: 0) }
+            Thread.sleep(forTimeInterval: 0.025)
+        }
+        throw PGError(.server, message: "\(role) never waited for the lock")
+    }
+
+    @Test func aDisableCutOffMidwayIsLookedUpNotRepeated() throws {
+        try withPortalFixture { fixture in
+            try fixture.customer()
+            let jane = try fixture.enrolledMember("jane@acme.example")
+            let agent = try fixture.agent("kim")
+            let role = try agent.whoami().agent
+            #expect(try agent.verify(memberID: jane.memberID, code: jane.recoveryCodes[0].grouped).outcome == .match)
+            agent.connection.close()
+
+            // Hold the audit chain so the disable waits inside its transaction, then cut it off.
+            let holder = try fixture.database.connect()
+            defer { holder.close() }
+            _ = try holder.query("BEGIN")
+            _ = try holder.query("SELECT seq FROM portal.audit_chain_head FOR UPDATE")
+            let uri = fixture.database.uri(user: role)
+            let admin = try fixture.database.connect()
+            defer { admin.close() }
+            let adminURI = fixture.database.uri()
+
+            let results = concurrently(2) { index -> [String] in
+                if index == 1 {
+                    let killer = try PGConnection(adminURI)
+                    defer { killer.close() }
+                    let pid = try Self.waitForLockWait(killer, role: role)
+                    _ = try killer.query("SELECT pg_terminate_backend($1::int)", [pid])
+                    return []
+                }
+                let session = ConsoleSession(
+                    link: DatabaseLink(connection: try PGConnection(uri)),
+                    settings: ConsoleSettings(interactive: true, times: TimeText(timeZone: TimeZone(identifier: "UTC")!)))
+                try session.start()
+                var source = ScriptLines([
+                    "disable-2fa jane@acme.example --reason 'lost phone, code read' --ticket SUP-1 --yes",
+                    "show jane@acme.example --events 0",
+                ])
+                var output = CapturedOutput()
+                #expect(session.run(&source, &output) == .success)
+                return output.errors + output.lines
+            }
+            _ = try holder.query("ROLLBACK")
+            let transcript = try results[0].get()
+            _ = try results[1].get()
+            #expect(transcript.contains("Lost the connection to the server"), "\(transcript)")
+            #expect(transcript.contains { $0.hasPrefix("Reconnected to ") })
+            #expect(transcript.contains("The earlier disable-2fa jane@acme.example did not go through: nothing changed; run it again if it is still wanted"))
+            #expect(transcript.contains { $0.hasPrefix("2FA                  active since") })
+            #expect(transcript.contains { $0.hasPrefix("Your code check      matched") }, "the match was not used up either")
+            let events = try admin.query("SELECT count(*) FROM portal.audit_events WHERE action LIKE '2fa_disabled%'").rows[0].decode(Int64.self, at: 0)
+            #expect(events == 0)
+        }
+    }
+
+    @Test func aDisableWhoseAnswerWasLostIsFoundByItsRequestID() throws {
+        try withPortalFixture { fixture in
+            try fixture.customer()
+            let jane = try fixture.enrolledMember("jane@acme.example")
+            let agent = try fixture.agent("kim")
+            let role = try agent.whoami().agent
+            defer { agent.connection.close() }
+            _ = try agent.verify(memberID: jane.memberID, code: jane.recoveryCodes[0].grouped)
+            let requestID = UUID()
+            let event = try agent.disable(memberID: jane.memberID, reason: "lost phone, code read", ticket: "SUP-1", requestID: requestID)
+
+            // The console sent that request, and its connection died before the answer came.
+            let connection = try PGConnection(fixture.database.uri(user: role))
+            let session = ConsoleSession(link: DatabaseLink(connection: connection), settings: ConsoleSettings(interactive: true))
+            try session.start()
+            session.state.requestInFlight = RequestInFlight(id: requestID, description: "disable-2fa jane@acme.example", member: "jane@acme.example")
+            _ = try fixture.connection.query("SELECT pg_terminate_backend($1::int)", [connection.backendPID])
+            var source = ScriptLines(["whoami", "whoami"])
+            var output = CapturedOutput()
+            #expect(session.run(&source, &output) == .success)
+            #expect(output.errors.contains("The earlier disable-2fa jane@acme.example did go through before the connection dropped: audit event #\(event.seq)"), "\(output.errors)")
+            #expect(session.state.requestInFlight == nil)
+            #expect(output.lines.filter { $0.hasPrefix("Agent") }.count == 1)
+        }
+    }
+
+    @Test func aBatchThatLosesItsConnectionExitsTwo() throws {
+        try withPortalFixture { fixture in
+            try fixture.customer()
+            let agent = try fixture.agent("kim")
+            let role = try agent.whoami().agent
+            agent.connection.close()
+            let connection = try PGConnection(fixture.database.uri(user: role))
+            let session = ConsoleSession(link: DatabaseLink(connection: connection), settings: ConsoleSettings(interactive: false))
+            try session.start()
+            _ = try fixture.connection.query("SELECT pg_terminate_backend($1::int)", [connection.backendPID])
+            var source = ScriptLines(["whoami", "whoami"])
+            var output = CapturedOutput()
+            #expect(session.run(&source, &output) == .connection)
+            #expect(output.errors.first?.hasPrefix("-:1: error: ") == true, "\(output.errors)")
+            #expect(output.lines.isEmpty)
+        }
+    }
+}
