@@ -10,7 +10,9 @@ import Testing
         #expect(try CommandTokenizer.words(#"find jane\ doe"#) == ["find", "jane doe"])
         #expect(try CommandTokenizer.words(#"find """#) == ["find", ""])
         #expect(try CommandTokenizer.words(#"\q"#) == [#"\q"#])
-        #expect(try CommandTokenizer.words(#"log verify --anchor C:\anchors\a.txt"#) == ["log", "verify", "--anchor", #"C:\anchors\a.txt"#])
+        #expect(try CommandTokenizer.words(#"show jane\@acme.example"#) == ["show", "jane@acme.example"])
+        #expect(try CommandTokenizer.words(#"log verify --anchor 'C:\anchors\a.txt'"#) == ["log", "verify", "--anchor", #"C:\anchors\a.txt"#])
+        #expect(try CommandTokenizer.words(#"find "a\b""#) == ["find", #"a\b"#])
     }
 
     @Test func unbalancedQuotesAreErrors() {

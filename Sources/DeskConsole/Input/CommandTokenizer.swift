@@ -1,6 +1,7 @@
 /// Splits a console line into words the way a shell user expects: spaces separate words,
-/// `'…'` is literal, `"…"` allows `\"` and `\\`, and a backslash outside quotes escapes a space,
-/// a quote or a backslash (before anything else it is literal, so psql's `\q` and `\?` work).
+/// `'…'` is literal, `"…"` allows `\"` and `\\`, and a backslash outside quotes escapes the next
+/// character (libedit's completion writes `jane\@acme.example`) — except at the start of a word,
+/// where it is literal so psql's `\q` and `\?` work.
 /// A reason with spaces is written `--reason "lost phone on holiday"`.
 public enum CommandTokenizer {
     /// The words of `line`, or a `ConsoleFailure` naming the unterminated quote.
@@ -12,13 +13,15 @@ public enum CommandTokenizer {
         var escaping = false
         for character in line {
             if escaping {
-                if quote == nil && !" \t'\"\\".contains(character) { current.append("\\") }
                 if quote == "\"" && character != "\"" && character != "\\" { current.append("\\") }
                 current.append(character)
                 escaping = false
                 continue
             }
             switch (quote, character) {
+            case (nil, "\\") where !inWord:
+                current.append(character)
+                inWord = true
             case (nil, "\\"), ("\"", "\\"):
                 escaping = true
                 inWord = true

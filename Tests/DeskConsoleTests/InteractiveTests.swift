@@ -1,0 +1,165 @@
+import Foundation
+import PGClient
+import Testing
+import TestSupport
+
+/// The console as an agent meets it, on a real pseudo-terminal: banner, completion, a history
+/// without codes, Ctrl-C cancelling a query, the pager, colour, Ctrl-D.
+@Suite(.serialized) struct InteractiveTests {
+    struct Setup {
+        let fixture: PortalFixture
+        let jane: EnrolledMember
+        let uri: String
+        let home: String
+    }
+
+    func withConsole(environment: [String: String] = [:], rows: UInt16 = 40,
+                     _ body: (PseudoTerminal, Setup) throws -> Void) throws {
+        try withPortalFixture { fixture in
+            try fixture.customer()
+            let jane = try fixture.enrolledMember("jane@acme.example", role: "administrator")
+            try fixture.member("john@acme.example", name: "John Smith")
+            let agent = try fixture.agent("kim")
+            let uri = fixture.database.uri(user: try agent.whoami().agent)
+            agent.connection.close()
+            let home = NSTemporaryDirectory() + "sd-home-\(UUID().uuidString.prefix(8))"
+            try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: home) }
+            var variables = ["HOME": home, "TERM": "xterm", "NO_COLOR": "1", "PAGER": "", "DATABASE_URL": uri]
+            variables.merge(environment) { $1 }
+            let terminal = try PseudoTerminal(BuiltProduct.path("support-desk"), [], environment: variables, rows: rows)
+            try body(terminal, Setup(fixture: fixture, jane: jane, uri: uri, home: home))
+        }
+    }
+
+    @Test func bannerPromptAndCtrlDLeaves() throws {
+        try withConsole { terminal, _ in
+            let banner = try terminal.expect("support-desk> ")
+            #expect(banner.contains("support-desk — connected to "))
+            #expect(banner.contains("You are an agent"))
+            #expect(!banner.contains("\u{1B}["), "NO_COLOR is honoured")
+            terminal.type("\u{04}")
+            #expect(try terminal.wait() == 0)
+        }
+    }
+
+    /// The screen shows completion as cursor moves, so each case is checked by what the
+    /// completed line then does.
+    @Test func tabCompletesCommandsFlagsAndSeenEmails() throws {
+        try withConsole { terminal, _ in
+            try terminal.expect("support-desk> ")
+            terminal.type("fin\tjohn\r")
+            try terminal.expect("(1 match)")
+            try terminal.expect("support-desk> ")
+            terminal.type("show jo\t--ev\t0\r")
+            let record = try terminal.expect("Member since")
+            #expect(record.contains("John Smith"))
+            let rest = try terminal.expect("support-desk> ")
+            #expect(!rest.contains("Recent events"), "--ev completed to --events 0")
+            terminal.type("quit\r")
+            #expect(try terminal.wait() == 0)
+        }
+    }
+
+    @Test func theHistoryFileNeverHoldsARecoveryCode() throws {
+        try withConsole { terminal, setup in
+            let first = setup.jane.recoveryCodes[0].grouped
+            let second = setup.jane.recoveryCodes[1].grouped
+            try terminal.expect("support-desk> ")
+            terminal.type("verify jane@acme.example \(first)\r")
+            try terminal.expect("Code accepted")
+            try terminal.expect("support-desk> ")
+            terminal.type("verify jane@acme.example\r")
+            try terminal.expect("Recovery code read by the caller: ")
+            terminal.type("\(second.lowercased())\r")
+            try terminal.expect("Read back to the caller: \(second)")
+            try terminal.expect("support-desk> ")
+            terminal.type("find \(second)\r")
+            try terminal.expect("support-desk> ")
+            terminal.type("whoami\r")
+            try terminal.expect("support-desk> ")
+            terminal.type("quit\r")
+            #expect(try terminal.wait() == 0)
+
+            let path = setup.home + "/.support_desk_history"
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            #expect((attributes[.posixPermissions] as? Int) == 0o600)
+            let history = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(history.contains("verify"))
+            #expect(history.contains("whoami"))
+            for code in [first, second] {
+                for group in code.split(separator: "-") {
+                    #expect(!history.uppercased().contains(group), "\(group) of a code reached the history")
+                }
+            }
+        }
+    }
+
+    @Test func ctrlCCancelsTheRunningQueryAndKeepsTheConsole() throws {
+        try withConsole { terminal, setup in
+            try terminal.expect("support-desk> ")
+            let holder = try setup.fixture.database.connect()
+            defer { holder.close() }
+            _ = try holder.query("BEGIN")
+            _ = try holder.query("LOCK TABLE portal.team_members IN ACCESS EXCLUSIVE MODE")
+            terminal.type("find jane\r")
+            let role = try setup.fixture.connection.query(
+                "SELECT usename FROM pg_stat_activity WHERE datname = current_database() AND usename LIKE 'kim_%' LIMIT 1").rows
+            #expect(!role.isEmpty)
+            let name = try role[0].decode(String.self, at: 0)
+            _ = try ConnectionLossTests.waitForLockWait(setup.fixture.connection, role: name)
+            terminal.type("\u{03}")
+            let cancelled = try terminal.expect("support-desk> ")
+            #expect(cancelled.contains("Cancelled"), "\(cancelled)")
+            _ = try holder.query("ROLLBACK")
+            terminal.type("whoami\r")
+            try terminal.expect("Supervisor")
+            terminal.type("quit\r")
+            #expect(try terminal.wait() == 0)
+        }
+    }
+
+    @Test func longOutputGoesThroughThePager() throws {
+        try withConsole(environment: ["PAGER": "sed s/^/PAGED:/"], rows: 10) { terminal, _ in
+            try terminal.expect("support-desk> ")
+            terminal.type("whoami\r")
+            let short = try terminal.expect("support-desk> ")
+            #expect(short.contains("Agent") && !short.contains("PAGED:"))
+            terminal.type("help\r")
+            let long = try terminal.expect("support-desk> ")
+            #expect(long.contains("PAGED:  find "), "\(long)")
+            terminal.type("quit\r")
+            #expect(try terminal.wait() == 0)
+        }
+    }
+
+    @Test func colourUnlessNoColor() throws {
+        try withConsole(environment: ["NO_COLOR": ""]) { terminal, _ in
+            let banner = try terminal.expect("support-desk> ")
+            #expect(banner.contains("\u{1B}[1msupport-desk — connected to "))
+            terminal.type("show nobody@acme.example\r")
+            let refusal = try terminal.expect("support-desk> ")
+            #expect(refusal.contains("\u{1B}[1;31mNo team member nobody@acme.example\u{1B}[0m"))
+            terminal.type("quit\r")
+            #expect(try terminal.wait() == 0)
+        }
+    }
+
+    @Test func aDisableAsksFirst() throws {
+        try withConsole { terminal, setup in
+            try terminal.expect("support-desk> ")
+            terminal.type("verify jane@acme.example \(setup.jane.recoveryCodes[0].grouped)\r")
+            try terminal.expect("Code accepted")
+            terminal.type("disable-2fa jane@acme.example --reason 'lost phone, code read' --ticket SUP-1\r")
+            try terminal.expect("Disable 2FA? [y/N] ")
+            terminal.type("\r")
+            try terminal.expect("Nothing changed.")
+            terminal.type("disable-2fa jane@acme.example --reason 'lost phone, code read' --ticket SUP-1\r")
+            try terminal.expect("Disable 2FA? [y/N] ")
+            terminal.type("y\r")
+            try terminal.expect("2FA disabled for jane@acme.example")
+            terminal.type("quit\r")
+            #expect(try terminal.wait() == 0)
+        }
+    }
+}
