@@ -95,7 +95,13 @@ public final class ConsoleSession {
             return .failed
         }
         if spec.name == "quit" { return .quit }
-        if !link.isConnected && settings.interactive { recover(io: io) }
+        if !link.isConnected && settings.interactive {
+            recover(io: io)
+            guard link.isConnected else {
+                io.fail(command: spec.name, ConsoleFailure(.connectionLost, message: "not connected, so \(spec.name) was not run"), place: place)
+                return .done
+            }
+        }
         let runner = CommandRunner(
             link: link, state: state, interactive: settings.interactive, times: settings.times,
             ask: { question in io.output.endOfCommand(); return io.source.ask(question) },
@@ -105,8 +111,8 @@ public final class ConsoleSession {
             link.cancelSwitch.arm(true)
             defer { link.cancelSwitch.arm(false) }
             let started = ContinuousClock.now
+            defer { if settings.timing { io.timing(ContinuousClock.now - started) } }
             let report = try runner.run(command)
-            if settings.timing { io.timing(ContinuousClock.now - started) }
             io.emit(report, place: place)
             return report.failure == nil ? .done : .failed
         } catch {
