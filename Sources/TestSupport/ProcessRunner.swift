@@ -55,17 +55,12 @@ public enum ProcessRunner {
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
 
-        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let argv = ([program] + arguments).map { strdup($0) } + [nil]
-        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
         var pid = pid_t()
-        let spawned = program.contains("/")
-            ? posix_spawn(&pid, program, &actions, nil, argv, envp)
-            : posix_spawnp(&pid, program, &actions, nil, argv, envp)
+        let spawned = withSpawnArguments(program, arguments, environment: environment) { argv, envp in
+            program.contains("/")
+                ? posix_spawn(&pid, program, &actions, nil, argv, envp)
+                : posix_spawnp(&pid, program, &actions, nil, argv, envp)
+        }
         guard spawned == 0 else {
             try? FileManager.default.removeItem(at: folder)
             throw ProcessRunnerError(description: "cannot run \(program): \(String(cString: strerror(spawned)))")

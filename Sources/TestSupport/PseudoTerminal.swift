@@ -44,15 +44,10 @@ public final class PseudoTerminal {
         posix_spawn_file_actions_adddup2(&actions, 0, 1)
         posix_spawn_file_actions_adddup2(&actions, 0, 2)
 
-        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let argv = ([program] + arguments).map { strdup($0) } + [nil]
-        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
         var pid = pid_t()
-        let spawned = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+        let spawned = withSpawnArguments(program, arguments, environment: environment) { argv, envp in
+            posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+        }
         guard spawned == 0 else {
             close(master)
             throw ProcessRunnerError(description: "cannot run \(program): \(String(cString: strerror(spawned)))")

@@ -142,6 +142,7 @@ import TestSupport
             let (small, smallLines) = try run(10_000)
             let (large, largeLines) = try run(100_000)
             #expect(small.status == 0 && large.status == 0)
+            #expect(large.standardError.isEmpty, "no progress when stderr is not a terminal")
             #expect(smallLines == 20_000 && largeLines == 200_000)
             #expect(large.maxResidentKilobytes < small.maxResidentKilobytes + 4_096,
                     "10k commands: \(small.maxResidentKilobytes) kB, 100k: \(large.maxResidentKilobytes) kB")

@@ -7,6 +7,9 @@ struct CommandRunner {
     let link: DatabaseLink
     let state: SessionState
     let interactive: Bool
+    /// Whether anyone will read the human blocks (table format); scripts in JSON or CSV skip
+    /// building tables they would throw away.
+    let wantsHuman: Bool
     let times: TimeText
     /// Asks the person at the terminal; nil in scripts.
     let ask: (String) -> String?

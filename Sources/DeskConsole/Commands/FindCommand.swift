@@ -33,7 +33,7 @@ extension CommandRunner {
                              "two_factor", "mandatory", "matched_on", "score"]
         if matches.isEmpty {
             report.human = [.line("No member matches \(safe(query)).", .warning)]
-        } else {
+        } else if wantsHuman {
             report.human = [.table(
                 headers: ["#", "account", "customer", "name", "email", "role", "2FA", "mandatory"],
                 rows: matches.enumerated().map { index, match in

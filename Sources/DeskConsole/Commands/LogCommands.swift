@@ -19,7 +19,9 @@ extension CommandRunner {
         report.fields.add("events", .records(events.map(eventRecord)))
         report.rowsKey = "events"
         report.rowColumns = ["seq", "occurred_at", "actor", "action", "target", "account", "reason", "ticket", "request_id"]
-        report.human = [events.isEmpty ? .line("No events match.", .muted) : eventTable(events, withTarget: true)]
+        if wantsHuman {
+            report.human = [events.isEmpty ? .line("No events match.", .muted) : eventTable(events, withTarget: true)]
+        }
         return report
     }
 

@@ -30,6 +30,7 @@ extension CommandRunner {
         report.fields.add("created_at", detail.createdAt)
         report.fields.add("events", .records(events.map(eventRecord)))
 
+        guard wantsHuman else { return report }
         report.human = [.record(memberLines(detail))]
         if let warning = mandatoryWarning(detail) { report.human.append(.line(warning, .warning)) }
         if eventCount > 0 {

@@ -11,6 +11,8 @@ public enum TerminalSafeText {
     /// - Parameter keepingLineBreaks: pass true for multi-line messages (libpq's errors), whose
     ///   newlines and tabs are layout rather than content.
     public static func escape(_ text: String, keepingLineBreaks: Bool = false) -> String {
+        // Nearly all text is plain printable ASCII: hand it back without copying.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C }) { return text }
         var output = ""
         output.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

@@ -103,7 +103,8 @@ public final class ConsoleSession {
             }
         }
         let runner = CommandRunner(
-            link: link, state: state, interactive: settings.interactive, times: settings.times,
+            link: link, state: state, interactive: settings.interactive,
+            wantsHuman: settings.format == .table || settings.interactive, times: settings.times,
             ask: { question in io.output.endOfCommand(); return io.source.ask(question) },
             say: { io.writeHuman($0) })
         do {
