@@ -13,6 +13,11 @@ static inline void supportdesk_configure_completion(rl_compentry_func_t *generat
     rl_completion_entry_function = generator;
 }
 
+/* Reads keys through `getc` instead of libedit's own reader (set before the first readline). */
+static inline void supportdesk_set_getc(int (*getc)(FILE *)) {
+    rl_getc_function = getc;
+}
+
 /* The line being edited, up to the cursor, as a new string the caller frees. */
 static inline char *supportdesk_line_before_cursor(void) {
     if (rl_line_buffer == NULL) return strdup("");

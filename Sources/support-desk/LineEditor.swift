@@ -20,16 +20,56 @@ private func completionGenerator(_ text: UnsafePointer<CChar>?, _ state: Int32) 
     return strdup(completionMatches[index])
 }
 
+/// The pipe Ctrl-C pokes while the console waits at a prompt, and keys queued for libedit.
+nonisolated(unsafe) private var interruptReadFD: Int32 = -1
+nonisolated(unsafe) private var queuedKeys: [Int32] = []
+
+/// libedit's key reader: one Unicode scalar per call (libedit stores it as a wide character),
+/// or -1 at end of input. Ctrl-C at a prompt becomes "kill the line, then Enter", so the line
+/// typed so far is dropped and a fresh prompt appears, as in psql; a question gets no answer.
+private func readKey(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
+    if !queuedKeys.isEmpty { return queuedKeys.removeFirst() }
+    var scalar: UInt32 = 0
+    var remaining = 0
+    while true {
+        switch Platform.nextKey(interruptFD: interruptReadFD) {
+        case .end:
+            return -1
+        case .interrupt:
+            queuedKeys = [0x0D]
+            return 0x15     // Ctrl-U: kill the whole line
+        case .byte(let byte):
+            switch byte {
+            case 0x00..<0x80 where remaining == 0: return Int32(byte)
+            case 0xC0..<0xE0: (scalar, remaining) = (UInt32(byte & 0x1F), 1)
+            case 0xE0..<0xF0: (scalar, remaining) = (UInt32(byte & 0x0F), 2)
+            case 0xF0..<0xF8: (scalar, remaining) = (UInt32(byte & 0x07), 3)
+            case 0x80..<0xC0 where remaining > 0:
+                scalar = scalar << 6 | UInt32(byte & 0x3F)
+                remaining -= 1
+                if remaining == 0 { return Int32(bitPattern: scalar) }
+            default:
+                (scalar, remaining) = (0, 0)    // a broken sequence: drop it
+            }
+        }
+    }
+}
+
 /// Terminal input through libedit: line editing, completion, and a history file (mode 0600)
 /// that never holds a recovery code (the console filters each entry before `remember`).
 final class LineEditor: LineSource {
     private let historyPath: String?
     private let state: SessionState
 
-    init(historyPath: String?, state: SessionState) {
+    /// `interruptFD` is the read end of the pipe the Ctrl-C thread pokes at a prompt.
+    init(historyPath: String?, state: SessionState, interruptFD: Int32?) {
         self.historyPath = historyPath
         self.state = state
         supportdesk_configure_completion(completionGenerator)
+        if let interruptFD {
+            interruptReadFD = interruptFD
+            supportdesk_set_getc(readKey)
+        }
         stifle_history(1000)
         if let historyPath, Platform.prepareHistoryFile(historyPath) { read_history(historyPath) }
     }

@@ -91,6 +91,59 @@ enum Platform {
         thread.start()
     }
 
+    /// Makes the C library (and so libedit) read and show UTF-8, as psql does: the user's
+    /// locale if it is UTF-8, else C.UTF-8. Without it, libedit drops every non-ASCII key.
+    static func useUTF8Locale() {
+        if let locale = setlocale(LC_CTYPE, ""), String(cString: locale).uppercased().replacingOccurrences(of: "-", with: "").contains("UTF8") {
+            return
+        }
+        _ = setlocale(LC_CTYPE, "C.UTF-8")
+    }
+
+    /// A pipe whose write end the signal thread pokes when Ctrl-C arrives at a prompt.
+    static func makeInterruptPipe() -> (read: Int32, write: Int32)? {
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { return nil }
+        _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
+        return (ends[0], ends[1])
+    }
+
+    /// Writes one byte to a pipe (from the signal thread; write is async-signal-safe anyway).
+    static func poke(_ fd: Int32) {
+        var byte: UInt8 = 1
+        _ = write(fd, &byte, 1)
+    }
+
+    /// What woke a prompt up: a byte from the terminal, Ctrl-C, or the end of input.
+    enum KeyEvent {
+        case byte(UInt8)
+        case interrupt
+        case end
+    }
+
+    /// Waits for the next byte on stdin or a poke on `interruptFD`, whichever comes first.
+    static func nextKey(interruptFD: Int32) -> KeyEvent {
+        while true {
+            var descriptors = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+                               pollfd(fd: interruptFD, events: Int16(POLLIN), revents: 0)]
+            guard poll(&descriptors, 2, -1) >= 0 else {
+                if errno == EINTR { continue }
+                return .end
+            }
+            if descriptors[1].revents & Int16(POLLIN) != 0 {
+                var drained = [UInt8](repeating: 0, count: 64)
+                _ = read(interruptFD, &drained, drained.count)
+                return .interrupt
+            }
+            var byte: UInt8 = 0
+            let count = read(0, &byte, 1)
+            if count == 1 { return .byte(byte) }
+            if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+            return .end
+        }
+    }
+
     /// A pager that quits early must not kill the console.
     static func ignoreBrokenPipes() { signal(SIGPIPE, SIG_IGN) }
 

@@ -82,13 +82,19 @@ struct SupportDesk: ParsableCommand {
 
         let status: ConsoleExitStatus
         if interactive {
-            Platform.routeInterrupts { [cancelSwitch = session.link.cancelSwitch] in cancelSwitch.cancel() }
+            Platform.useUTF8Locale()
+            let interruptPipe = Platform.makeInterruptPipe()
+            let pokeFD = interruptPipe?.write ?? -1
+            Platform.routeInterrupts { [cancelSwitch = session.link.cancelSwitch] in
+                // A running query is cancelled; at a prompt, the line (or question) is dropped.
+                if !cancelSwitch.cancel() && pokeFD >= 0 { Platform.poke(pokeFD) }
+            }
             Platform.ignoreBrokenPipes()
             var output = StandardStreams(pager: Self.pager(environment))
             output.write(Banner.render(summary, identity: session.state.identity, colour: colour))
             output.write("Type help for the commands, quit or Ctrl-D to leave.")
             output.endOfCommand()
-            var editor = LineEditor(historyPath: Self.historyPath(environment), state: session.state)
+            var editor = LineEditor(historyPath: Self.historyPath(environment), state: session.state, interruptFD: interruptPipe?.read)
             status = session.run(&editor, &output)
         } else {
             var output = StandardStreams(pager: nil)

@@ -119,6 +119,43 @@ import TestSupport
         }
     }
 
+    @Test func ctrlCAtAPromptDropsTheLineAndAtAQuestionAnswersNo() throws {
+        try withConsole { terminal, setup in
+            try terminal.expect("support-desk> ")
+            terminal.type("show john@acme.example")
+            Thread.sleep(forTimeInterval: 0.2)
+            terminal.type("\u{03}")
+            try terminal.expect("support-desk> ")
+            terminal.type("whoami\r")
+            let after = try terminal.expect("support-desk> ")
+            #expect(after.contains("Supervisor") && !after.contains("John Smith"), "the dropped line did not run: \(after)")
+
+            terminal.type("verify jane@acme.example \(setup.jane.recoveryCodes[0].grouped)\r")
+            try terminal.expect("Code accepted")
+            terminal.type("disable-2fa jane@acme.example --reason 'lost phone, code read' --ticket SUP-1\r")
+            try terminal.expect("Disable 2FA? [y/N] ")
+            terminal.type("\u{03}")
+            try terminal.expect("Nothing changed.")
+            terminal.type("quit\r")
+            #expect(try terminal.wait() == 0)
+        }
+    }
+
+    @Test func nonASCIITypingReachesTheDatabase() throws {
+        try withConsole { terminal, setup in
+            try setup.fixture.member("chloe@acme.example", name: "Chloé Martin")
+            try terminal.expect("support-desk> ")
+            terminal.type("find Chloé\r")
+            let found = try terminal.expect("support-desk> ")
+            #expect(found.contains("chloe@acme.example"), "\(found)")
+            terminal.type("find 漢字テスト\r")
+            let none = try terminal.expect("support-desk> ")
+            #expect(none.contains("No member matches 漢字テスト."), "\(none)")
+            terminal.type("quit\r")
+            #expect(try terminal.wait() == 0)
+        }
+    }
+
     @Test func longOutputGoesThroughThePager() throws {
         try withConsole(environment: ["PAGER": "sed s/^/PAGED:/"], rows: 10) { terminal, _ in
             try terminal.expect("support-desk> ")

@@ -12,11 +12,14 @@ public final class CancelSwitch: Sendable {
 
     public init() {}
 
-    /// Sends a cancel request for the running query, if any. True when one was sent.
+    /// Sends a cancel request for the running query, if any. True when a command was running
+    /// (whether or not the request got through), false at a prompt.
     @discardableResult
     public func cancel() -> Bool {
-        guard let token = state.withLock({ $0.armed ? $0.token : nil }) else { return false }
-        return (try? token.cancel()) != nil
+        let (armed, token) = state.withLock { ($0.armed, $0.token) }
+        guard armed else { return false }
+        _ = try? token?.cancel()
+        return true
     }
 
     func install(_ token: PGCancelToken?) { state.withLock { $0.token = token } }

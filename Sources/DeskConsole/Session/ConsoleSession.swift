@@ -105,7 +105,13 @@ public final class ConsoleSession {
         let runner = CommandRunner(
             link: link, state: state, interactive: settings.interactive,
             wantsHuman: settings.format == .table || settings.interactive, times: settings.times,
-            ask: { question in io.output.endOfCommand(); return io.source.ask(question) },
+            ask: { [link] question in
+                // A question is a prompt: Ctrl-C there answers it, it has no query to cancel.
+                link.cancelSwitch.arm(false)
+                defer { link.cancelSwitch.arm(true) }
+                io.output.endOfCommand()
+                return io.source.ask(question)
+            },
             say: { io.writeHuman($0) })
         do {
             let command = try spec.parse(words[consumed...])
