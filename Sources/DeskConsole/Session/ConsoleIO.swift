@@ -23,6 +23,25 @@ final class ConsoleIO<Source: LineSource, Output: ConsoleOutput> {
         if let failure = report.failure { writeFailure(failure, place: place) }
     }
 
+    /// Writes what a command came to, with its time when `--timing` asks, and says what it means
+    /// for the run.
+    func write(_ result: Result<CommandReport, ConsoleFailure>, command: String, place: String, elapsed: Duration) -> ConsoleSession.LineOutcome {
+        switch result {
+        case .success(let report):
+            emit(report, place: place)
+            if settings.timing { timing(elapsed) }
+            return report.failure == nil ? .done : .failed
+        case .failure(let failure):
+            if settings.timing { timing(elapsed) }
+            fail(command: command, failure, place: place)
+            switch failure.kind {
+            case .connectionLost: return .connectionLost
+            case .cancelled: return settings.interactive ? .done : .failed
+            default: return .failed
+            }
+        }
+    }
+
     /// Writes a command that failed before it had a result.
     func fail(command: String, _ failure: ConsoleFailure, place: String) {
         if settings.format == .json { output.write(JSONLineWriter.failureLine(command: command, failure)) }

@@ -73,28 +73,54 @@ public final class ConsoleSession {
 
     enum LineOutcome { case done, quit, failed, connectionLost }
 
-    private func runLine<Source, Output>(_ input: InputLine, place: String, io: ConsoleIO<Source, Output>) -> LineOutcome {
+    /// What a line asks for, decided before anything runs.
+    enum LinePlan {
+        case skip
+        case quit
+        case refuse(command: String, ConsoleFailure)
+        case run(CommandSpec, ParsedCommand)
+    }
+
+    /// Reads one line into a plan: comments and blank lines are skipped, mistakes refused.
+    func plan(_ input: InputLine, remember: (String) -> Void) -> LinePlan {
         let text: String
         switch input {
-        case .unreadable(let why):
-            io.fail(command: "", .usage(why), place: place)
-            return .failed
+        case .unreadable(let why): return .refuse(command: "", .usage(why))
         case .text(let line): text = line
         }
-        if settings.interactive, let entry = HistoryFilter.entry(for: text) { io.source.remember(entry) }
+        if settings.interactive, let entry = HistoryFilter.entry(for: text) { remember(entry) }
         let words: [String]
         do {
             words = try CommandTokenizer.words(text)
         } catch {
-            io.fail(command: "", error, place: place)
-            return .failed
+            return .refuse(command: "", error)
         }
-        guard let first = words.first, !first.hasPrefix("#") else { return .done }
+        guard let first = words.first, !first.hasPrefix("#") else { return .skip }
         guard let (spec, consumed) = CommandTable.spec(for: words) else {
-            io.fail(command: first, .usage("unknown command '\(TerminalSafeText.escape(first))' (type help for the list)"), place: place)
-            return .failed
+            return .refuse(command: first, .usage("unknown command '\(TerminalSafeText.escape(first))' (type help for the list)"))
         }
         if spec.name == "quit" { return .quit }
+        do {
+            return .run(spec, try spec.parse(words[consumed...]))
+        } catch {
+            return .refuse(command: spec.name, error)
+        }
+    }
+
+    private func runLine<Source, Output>(_ input: InputLine, place: String, io: ConsoleIO<Source, Output>) -> LineOutcome {
+        switch plan(input, remember: { io.source.remember($0) }) {
+        case .skip: return .done
+        case .quit: return .quit
+        case .refuse(let command, let failure):
+            io.fail(command: command, failure, place: place)
+            return .failed
+        case .run(let spec, let command):
+            return run(spec, command, place: place, io: io)
+        }
+    }
+
+    /// Runs one command on the session's own connection and writes its result.
+    func run<Source, Output>(_ spec: CommandSpec, _ command: ParsedCommand, place: String, io: ConsoleIO<Source, Output>) -> LineOutcome {
         if !link.isConnected && settings.interactive {
             recover(io: io)
             guard link.isConnected else {
@@ -113,23 +139,11 @@ public final class ConsoleSession {
                 return io.source.ask(question)
             },
             say: { io.writeHuman($0) })
-        do {
-            let command = try spec.parse(words[consumed...])
-            link.cancelSwitch.arm(true)
-            defer { link.cancelSwitch.arm(false) }
-            let started = ContinuousClock.now
-            defer { if settings.timing { io.timing(ContinuousClock.now - started) } }
-            let report = try runner.run(command)
-            io.emit(report, place: place)
-            return report.failure == nil ? .done : .failed
-        } catch {
-            io.fail(command: spec.name, error, place: place)
-            switch error.kind {
-            case .connectionLost: return .connectionLost
-            case .cancelled: return settings.interactive ? .done : .failed
-            default: return .failed
-            }
-        }
+        link.cancelSwitch.arm(true)
+        defer { link.cancelSwitch.arm(false) }
+        let started = ContinuousClock.now
+        let result = Result { () throws(ConsoleFailure) in try runner.run(command) }
+        return io.write(result, command: spec.name, place: place, elapsed: ContinuousClock.now - started)
     }
 
     /// After a lost connection: reconnect, then settle a disable whose answer never came.
