@@ -36,6 +36,9 @@ struct SupportDesk: ParsableCommand {
     @Flag(name: .long, help: "Print each command's time on stderr (Time: 1.234 ms), like psql's \\timing.")
     var timing = false
 
+    @Option(name: .long, help: ArgumentHelp("In a script, run up to N look-ups side by side on N connections (1–16); results stay in order.", valueName: "N"))
+    var jobs: Int = 1
+
     /// Runs the console; bad usage exits 1 (DESIGN.md), not ArgumentParser's 64.
     static func main() {
         do {
@@ -50,6 +53,7 @@ struct SupportDesk: ParsableCommand {
 
     func validate() throws {
         if !commands.isEmpty && file != nil { throw ValidationError("Use either -c or -f, not both.") }
+        if !(1...16).contains(jobs) { throw ValidationError("--jobs takes 1 to 16.") }
     }
 
     func run() throws {
@@ -57,10 +61,11 @@ struct SupportDesk: ParsableCommand {
         let interactive = commands.isEmpty && file == nil && Platform.isInteractive
         var input = try InputChoice(commands: commands, file: file)
 
+        let address = DatabaseAddress.resolve(flag: db)
         let connection: PGConnection
         let summary: ServerSummary
         do {
-            connection = try PGConnection(DatabaseAddress.resolve(flag: db))
+            connection = try PGConnection(address)
             summary = try ServerSummary.read(from: connection)
         } catch {
             Platform.printError("support-desk: could not connect (\(DatabaseAddress.source(flag: db))): \(TerminalSafeText.escape(error.message, keepingLineBreaks: true))")
@@ -71,8 +76,9 @@ struct SupportDesk: ParsableCommand {
         let colour = interactive && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
         let settings = ConsoleSettings(
             interactive: interactive, format: format, onError: onError,
-            sourceName: input.sourceName, colour: colour, timing: timing)
+            sourceName: input.sourceName, colour: colour, timing: timing, jobs: jobs)
         let session = ConsoleSession(link: DatabaseLink(connection: connection), settings: settings)
+        session.connect = { try PGConnection(address) }
         do {
             try session.start()
         } catch {

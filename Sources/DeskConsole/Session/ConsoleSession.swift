@@ -14,6 +14,9 @@ public final class ConsoleSession {
     public let settings: ConsoleSettings
     /// Lines are numbered from this one onward.
     public var firstLineNumber = 1
+    /// Opens another connection like the session's own, for `--jobs`; without it, scripts run
+    /// one command at a time.
+    public var connect: (@Sendable () throws -> PGConnection)?
 
     static let prompt = "support-desk> "
 
@@ -46,6 +49,9 @@ public final class ConsoleSession {
         defer {
             source = io.source
             output = io.output
+        }
+        if !settings.interactive, settings.jobs > 1, let connect {
+            return runInParallel(io: io, jobs: settings.jobs, connect: connect, progress: progress)
         }
         var lineNumber = firstLineNumber - 1
         var anyFailed = false
@@ -145,6 +151,9 @@ public final class ConsoleSession {
         let result = Result { () throws(ConsoleFailure) in try runner.run(command) }
         return io.write(result, command: spec.name, place: place, elapsed: ContinuousClock.now - started)
     }
+
+    /// After a lost connection in a script: one try to settle a disable in flight.
+    func recoverAfterLoss<Source, Output>(io: ConsoleIO<Source, Output>) { recover(io: io) }
 
     /// After a lost connection: reconnect, then settle a disable whose answer never came.
     private func recover<Source, Output>(io: ConsoleIO<Source, Output>) {

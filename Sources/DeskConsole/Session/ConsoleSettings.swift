@@ -14,9 +14,11 @@ public struct ConsoleSettings: Sendable {
     public var times: TimeText
     /// Print each command's time on stderr, as psql's `\timing` does.
     public var timing: Bool
+    /// How many connections a script's look-ups may use side by side (1: one by one).
+    public var jobs: Int
 
     public init(interactive: Bool, format: OutputFormat = .table, onError: ErrorPolicy = .stop,
-                sourceName: String = "-", colour: Bool = false, times: TimeText = TimeText(), timing: Bool = false) {
+                sourceName: String = "-", colour: Bool = false, times: TimeText = TimeText(), timing: Bool = false, jobs: Int = 1) {
         self.interactive = interactive
         self.format = format
         self.onError = onError
@@ -24,5 +26,6 @@ public struct ConsoleSettings: Sendable {
         self.colour = colour
         self.times = times
         self.timing = timing
+        self.jobs = jobs
     }
 }
