@@ -80,6 +80,14 @@ public struct PortalFixture {
         return SupportAPI(connection: try database.connect(user: name))
     }
 
+    /// Creates an agent role (unique in the cluster) and returns its name, for tests that run
+    /// the console as that agent rather than calling the API.
+    public func agentRole(_ base: String = "agent", supervisor: Bool = false) throws -> String {
+        let api = try agent(base, supervisor: supervisor)
+        defer { api.connection.close() }
+        return try api.whoami().agent
+    }
+
     /// Runs `body` on `count` threads at once, each with its own connection as `role`: many
     /// terminals of one agent racing each other.
     public func concurrently<T: Sendable>(

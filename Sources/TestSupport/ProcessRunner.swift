@@ -13,8 +13,6 @@ public struct ProcessOutput: Sendable {
     public let standardOutput: String
     /// Everything written to standard error.
     public let standardError: String
-    /// The child's peak resident memory, in kilobytes.
-    public let maxResidentKilobytes: Int
 }
 
 /// Why a child process could not be run.
@@ -25,7 +23,7 @@ public struct ProcessRunnerError: Error, CustomStringConvertible {
 
 /// Runs external programs (oathtool, python3, scripts/pg-cluster) for tests.
 ///
-/// Built on posix_spawn and wait4 rather than Foundation's `Process`, whose exit detection
+/// Built on posix_spawn and waitpid rather than Foundation's `Process`, whose exit detection
 /// needs a free dispatch thread: with every test thread of a 2-core machine blocked waiting for
 /// a child, it never notices the child has exited. Input and output go through temporary files,
 /// so a chatty child can never deadlock against a test still writing its input.
@@ -80,8 +78,7 @@ public struct RunningProcess: Sendable {
     public func wait() throws -> ProcessOutput {
         defer { try? FileManager.default.removeItem(at: folder) }
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) == -1 {
+        while waitpid(pid, &status, 0) == -1 {
             guard errno == EINTR else {
                 throw ProcessRunnerError(description: "waiting for \(program): \(String(cString: strerror(errno)))")
             }
@@ -90,7 +87,6 @@ public struct RunningProcess: Sendable {
         return ProcessOutput(
             status: exitStatus,
             standardOutput: try String(contentsOfFile: folder.appendingPathComponent("out").path, encoding: .utf8),
-            standardError: try String(contentsOfFile: folder.appendingPathComponent("err").path, encoding: .utf8),
-            maxResidentKilobytes: Int(usage.ru_maxrss))
+            standardError: try String(contentsOfFile: folder.appendingPathComponent("err").path, encoding: .utf8))
     }
 }

@@ -64,12 +64,29 @@ public final class PseudoTerminal {
     }
 
     /// Types `text` (use "\t" for Tab, "\r" for Enter, "\u{03}" for Ctrl-C, "\u{04}" for Ctrl-D).
-    public func type(_ text: String) {
+    ///
+    /// By default it first waits until the program's line editor holds the terminal (canonical
+    /// mode off): a prompt can be on the screen a moment before that, and keys typed in that
+    /// moment go through the kernel's line discipline instead (a Ctrl-D there is lost). Pass
+    /// `atPrompt: false` for keys meant for a program that is busy, such as Ctrl-C during a query.
+    public func type(_ text: String, atPrompt: Bool = true) {
+        if atPrompt { waitForLineEditing() }
         var bytes = Array(text.utf8)
         while !bytes.isEmpty {
             let written = write(master, bytes, bytes.count)
             if written <= 0 { return }
             bytes.removeFirst(written)
+        }
+    }
+
+    /// Waits (up to 5 s) until the terminal is out of canonical mode, as a line editor sets it.
+    private func waitForLineEditing() {
+        let deadline = Date().addingTimeInterval(5)
+        var settings = termios()
+        while Date() < deadline {
+            // On Linux the master side reports the terminal's settings.
+            if tcgetattr(master, &settings) == 0, settings.c_lflag & tcflag_t(ICANON) == 0 { return }
+            Thread.sleep(forTimeInterval: 0.005)
         }
     }
 
@@ -115,7 +132,9 @@ public final class PseudoTerminal {
             }
             let result = waitpid(pid, &status, WNOHANG)
             if result == pid { return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) }
-            guard Date() < deadline else { throw ProcessRunnerError(description: "the program did not exit within \(timeout) s") }
+            guard Date() < deadline else {
+                throw ProcessRunnerError(description: "the program did not exit within \(timeout) s; it last wrote: \(String(transcript.suffix(300)).debugDescription)")
+            }
             Thread.sleep(forTimeInterval: 0.02)
         }
     }

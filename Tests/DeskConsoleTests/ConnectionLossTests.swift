@@ -100,9 +100,7 @@ import TestSupport
     @Test func aBatchThatLosesItsConnectionExitsTwo() throws {
         try withPortalFixture { fixture in
             try fixture.customer()
-            let agent = try fixture.agent("kim")
-            let role = try agent.whoami().agent
-            agent.connection.close()
+            let role = try fixture.agentRole("kim")
             let connection = try PGConnection(fixture.database.uri(user: role))
             let session = ConsoleSession(link: DatabaseLink(connection: connection), settings: ConsoleSettings(interactive: false))
             try session.start()

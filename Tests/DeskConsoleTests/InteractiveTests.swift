@@ -19,9 +19,7 @@ import TestSupport
             try fixture.customer()
             let jane = try fixture.enrolledMember("jane@acme.example", role: "administrator")
             try fixture.member("john@acme.example", name: "John Smith")
-            let agent = try fixture.agent("kim")
-            let uri = fixture.database.uri(user: try agent.whoami().agent)
-            agent.connection.close()
+            let uri = fixture.database.uri(user: try fixture.agentRole("kim"))
             let home = NSTemporaryDirectory() + "sd-home-\(UUID().uuidString.prefix(8))"
             try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: home) }
@@ -108,7 +106,7 @@ import TestSupport
             #expect(!role.isEmpty)
             let name = try role[0].decode(String.self, at: 0)
             _ = try ConnectionLossTests.waitForLockWait(setup.fixture.connection, role: name)
-            terminal.type("\u{03}")
+            terminal.type("\u{03}", atPrompt: false)
             let cancelled = try terminal.expect("support-desk> ")
             #expect(cancelled.contains("Cancelled"), "\(cancelled)")
             _ = try holder.query("ROLLBACK")
@@ -175,9 +173,7 @@ import TestSupport
         try String(repeating: "help quit\n", count: 2_500).write(toFile: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: script) }
         try withPortalFixture { fixture in
-            let agent = try fixture.agent("kim")
-            let uri = fixture.database.uri(user: try agent.whoami().agent)
-            agent.connection.close()
+            let uri = fixture.database.uri(user: try fixture.agentRole("kim"))
             let terminal = try PseudoTerminal(BuiltProduct.path("support-desk"), ["--db", uri, "--format", "csv", "-f", script],
                                               environment: ["NO_COLOR": "1", "TERM": "xterm"])
             try terminal.expect("\r2000 commands…")

@@ -9,9 +9,7 @@ import TestSupport
         try withPortalFixture { fixture in
             try fixture.customer()
             let jane = try fixture.enrolledMember("jane@acme.example")
-            let boss = try fixture.agent("sam", supervisor: true)
-            let uri = fixture.database.uri(user: try boss.whoami().agent)
-            boss.connection.close()
+            let uri = fixture.database.uri(user: try fixture.agentRole("sam", supervisor: true))
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sd-anchor-\(UUID())")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }

@@ -23,9 +23,7 @@ import TestSupport
                 let member = try fixture.enrolledMember("m\(index)@acme.example", name: "Member \(index)")
                 codes[member.email] = member.recoveryCodes[0].grouped
             }
-            let agent = try fixture.agent("kim")
-            let role = try agent.whoami().agent
-            agent.connection.close()
+            let role = try fixture.agentRole("kim")
             for index in 0..<6 {
                 let email = "m\(index)@acme.example"
                 script += "find \(email)\nshow \(email) --events 2\nfind member\nhelp find\n"
@@ -62,9 +60,7 @@ import TestSupport
         try withPortalFixture { fixture in
             try fixture.customer()
             try fixture.member("jane@acme.example")
-            let agent = try fixture.agent("kim")
-            let uri = fixture.database.uri(user: try agent.whoami().agent)
-            agent.connection.close()
+            let uri = fixture.database.uri(user: try fixture.agentRole("kim"))
             let script = String(repeating: "find jane\n", count: 40) + "show nobody@acme.example\n" + String(repeating: "whoami\n", count: 40)
             for jobs in ["1", "3"] {
                 let output = try run(uri, script, ["--jobs", jobs])
@@ -80,9 +76,7 @@ import TestSupport
     @Test func aWorkerThatCannotConnectEndsTheRunWithTwo() throws {
         try withPortalFixture { fixture in
             try fixture.customer()
-            let agent = try fixture.agent("kim")
-            let role = try agent.whoami().agent
-            agent.connection.close()
+            let role = try fixture.agentRole("kim")
             try fixture.connection.executeScript("ALTER ROLE \(role) CONNECTION LIMIT 1")
             let output = try run(fixture.database.uri(user: role), "whoami\nfind jane\n", ["--jobs", "2"])
             #expect(output.status == 2)

@@ -38,30 +38,14 @@ extension ConsoleOutput {
     public mutating func endOfCommand() {}
 }
 
-/// A fixed list of lines, for tests and `-c`; answers to questions come from the same list,
-/// as a person would type them after the command.
+/// A fixed list of lines, for tests and `-c`.
 public struct ScriptLines: LineSource {
     private var lines: IndexingIterator<[String]>
-    /// What `remember` was given, for tests of the history filter.
-    public private(set) var remembered: [String] = []
-    /// The questions asked, for tests of confirmation prompts.
-    public private(set) var questions: [String] = []
-    private let answersQuestions: Bool
 
-    /// Serves `lines` in order; with `answeringQuestions`, a question takes the next line.
-    public init(_ lines: [String], answeringQuestions: Bool = false) {
-        self.lines = lines.makeIterator()
-        self.answersQuestions = answeringQuestions
-    }
+    /// Serves `lines` in order.
+    public init(_ lines: [String]) { self.lines = lines.makeIterator() }
 
     public mutating func nextLine(prompt: String) -> InputLine? { lines.next().map(InputLine.text) }
-
-    public mutating func ask(_ question: String) -> String? {
-        questions.append(question)
-        return answersQuestions ? lines.next() : nil
-    }
-
-    public mutating func remember(_ entry: String) { remembered.append(entry) }
 }
 
 /// Collects output in memory, for tests.
