@@ -30,6 +30,12 @@ import TestSupport
         }
     }
 
+    /// Leaves with `quit` and expects a clean exit.
+    func quit(_ terminal: PseudoTerminal, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        terminal.type("quit\r")
+        #expect(try terminal.wait() == 0, sourceLocation: sourceLocation)
+    }
+
     @Test func bannerPromptAndCtrlDLeaves() throws {
         try withConsole { terminal, _ in
             let banner = try terminal.expect("support-desk> ")
@@ -54,8 +60,7 @@ import TestSupport
             #expect(record.contains("John Smith"))
             let rest = try terminal.expect("support-desk> ")
             #expect(!rest.contains("Recent events"), "--ev completed to --events 0")
-            terminal.type("quit\r")
-            #expect(try terminal.wait() == 0)
+            try quit(terminal)
         }
     }
 
@@ -76,8 +81,7 @@ import TestSupport
             try terminal.expect("support-desk> ")
             terminal.type("whoami\r")
             try terminal.expect("support-desk> ")
-            terminal.type("quit\r")
-            #expect(try terminal.wait() == 0)
+            try quit(terminal)
 
             let path = setup.home + "/.support_desk_history"
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
@@ -112,8 +116,7 @@ import TestSupport
             _ = try holder.query("ROLLBACK")
             terminal.type("whoami\r")
             try terminal.expect("Supervisor")
-            terminal.type("quit\r")
-            #expect(try terminal.wait() == 0)
+            try quit(terminal)
         }
     }
 
@@ -134,8 +137,7 @@ import TestSupport
             try terminal.expect("Disable 2FA? [y/N] ")
             terminal.type("\u{03}")
             try terminal.expect("Nothing changed.")
-            terminal.type("quit\r")
-            #expect(try terminal.wait() == 0)
+            try quit(terminal)
         }
     }
 
@@ -149,8 +151,7 @@ import TestSupport
             terminal.type("find 漢字テスト\r")
             let none = try terminal.expect("support-desk> ")
             #expect(none.contains("No member matches 漢字テスト."), "\(none)")
-            terminal.type("quit\r")
-            #expect(try terminal.wait() == 0)
+            try quit(terminal)
         }
     }
 
@@ -163,8 +164,7 @@ import TestSupport
             terminal.type("help\r")
             let long = try terminal.expect("support-desk> ")
             #expect(long.contains("PAGED:  find "), "\(long)")
-            terminal.type("quit\r")
-            #expect(try terminal.wait() == 0)
+            try quit(terminal)
         }
     }
 
@@ -189,8 +189,7 @@ import TestSupport
             terminal.type("show nobody@acme.example\r")
             let refusal = try terminal.expect("support-desk> ")
             #expect(refusal.contains("\u{1B}[1;31mNo team member nobody@acme.example\u{1B}[0m"))
-            terminal.type("quit\r")
-            #expect(try terminal.wait() == 0)
+            try quit(terminal)
         }
     }
 
@@ -207,8 +206,7 @@ import TestSupport
             try terminal.expect("Disable 2FA? [y/N] ")
             terminal.type("y\r")
             try terminal.expect("2FA disabled for jane@acme.example")
-            terminal.type("quit\r")
-            #expect(try terminal.wait() == 0)
+            try quit(terminal)
         }
     }
 }

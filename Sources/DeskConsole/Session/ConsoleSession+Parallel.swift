@@ -75,7 +75,7 @@ extension ConsoleSession {
                     anyFailed = true
                     if settings.onError == .stop { return .stoppedAtError }
                 case .connectionLost:
-                    if state.requestInFlight != nil { recoverAfterLoss(io: io) }
+                    if state.requestInFlight != nil { recover(io: io) }
                     return .connection
                 case .done, .quit:
                     break

@@ -151,32 +151,4 @@ public final class ConsoleSession {
         let result = Result { () throws(ConsoleFailure) in try runner.run(command) }
         return io.write(result, command: spec.name, place: place, elapsed: ContinuousClock.now - started)
     }
-
-    /// After a lost connection in a script: one try to settle a disable in flight.
-    func recoverAfterLoss<Source, Output>(io: ConsoleIO<Source, Output>) { recover(io: io) }
-
-    /// After a lost connection: reconnect, then settle a disable whose answer never came.
-    private func recover<Source, Output>(io: ConsoleIO<Source, Output>) {
-        do {
-            try link.reconnect()
-        } catch {
-            io.notice(error.message + (settings.interactive ? "; will try again before the next command" : ""), tone: .danger)
-            if let request = state.requestInFlight {
-                io.notice("whether \(request.description) went through is unknown: once the server is back, `show \(request.member)` tells (request \(request.id.uuidString.lowercased()))", tone: .warning)
-            }
-            return
-        }
-        io.notice("reconnected to \(TerminalSafeText.escape(link.connection.database))", tone: .warning)
-        guard let request = state.requestInFlight else { return }
-        do {
-            if let event = try link.api.lookupRequest(request.id) {
-                io.notice("the earlier \(request.description) did go through before the connection dropped: audit event #\(event.seq)", tone: .success)
-            } else {
-                io.notice("the earlier \(request.description) did not go through: nothing changed; run it again if it is still wanted", tone: .warning)
-            }
-            state.requestInFlight = nil
-        } catch {
-            io.notice("could not look up the earlier \(request.description) (request \(request.id.uuidString.lowercased())): \(ConsoleFailure(error as? PGError ?? PGError(.connectionLost, message: "")).message)", tone: .danger)
-        }
-    }
 }
