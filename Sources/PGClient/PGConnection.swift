@@ -91,6 +91,12 @@ public final class PGConnection {
         handle.map { PQbackendPID($0) } ?? 0
     }
 
+    /// The socket libpq talks over (-1 when closed). Tests use it to cut a connection the way a
+    /// network would, without the server noticing.
+    public var socketDescriptor: Int32 {
+        handle.map { PQsocket($0) } ?? -1
+    }
+
     /// A server parameter reported at start-up or on change (`server_version`, `TimeZone`, …).
     public func parameterStatus(_ name: String) -> String? {
         guard let handle, let value = PQparameterStatus(handle, name) else { return nil }

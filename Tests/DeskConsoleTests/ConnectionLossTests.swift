@@ -1,5 +1,9 @@
 @testable import DeskConsole
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
 import PGClient
 import PortalStore
 import Testing
@@ -71,6 +75,55 @@ import TestSupport
         }
     }
 
+    /// The client loses the connection but the server does not notice (a network cut): the old
+    /// session would commit the disable as soon as its lock came free. The console ends that
+    /// session before it looks the request up, so "did not go through" stays true.
+    @Test func aDisableCutOffOnTheClientSideIsEndedBeforeTheLookUp() throws {
+        try withPortalFixture { fixture in
+            try fixture.customer()
+            let jane = try fixture.enrolledMember("jane@acme.example")
+            let agent = try fixture.agent("kim")
+            let role = try agent.whoami().agent
+            #expect(try agent.verify(memberID: jane.memberID, code: jane.recoveryCodes[0].grouped).outcome == .match)
+            agent.connection.close()
+
+            let holder = try fixture.database.connect()
+            defer { holder.close() }
+            _ = try holder.query("BEGIN")
+            _ = try holder.query("SELECT seq FROM portal.audit_chain_head FOR UPDATE")
+            let uri = fixture.database.uri(user: role)
+            let adminURI = fixture.database.uri()
+            let consoleSocket = Mutex<Int32>(-1)
+
+            let results = concurrently(2) { index -> [String] in
+                if index == 1 {
+                    let watcher = try PGConnection(adminURI)
+                    defer { watcher.close() }
+                    _ = try Self.waitForLockWait(watcher, role: role)
+                    _ = shutdown(consoleSocket.withLock { $0 }, Int32(SHUT_RDWR))   // the network goes; the server keeps waiting
+                    return []
+                }
+                let connection = try PGConnection(uri)
+                consoleSocket.withLock { $0 = connection.socketDescriptor }
+                let session = ConsoleSession(link: DatabaseLink(connection: connection), settings: ConsoleSettings(interactive: true))
+                try session.start()
+                var source = ScriptLines(["disable-2fa jane@acme.example --reason 'lost phone, code read' --ticket SUP-1 --yes"])
+                var output = CapturedOutput()
+                _ = session.run(&source, &output)
+                return output.errors + output.lines
+            }
+            _ = try results[1].get()
+            let transcript = try results[0].get()
+            #expect(transcript.contains("The earlier disable-2fa jane@acme.example did not go through: nothing changed; run it again if it is still wanted"), "\(transcript)")
+            _ = try holder.query("ROLLBACK")     // the lock comes free: a surviving session would now commit
+            Thread.sleep(forTimeInterval: 0.5)
+            let state = try fixture.connection.query("SELECT state FROM portal.totp_credentials WHERE member_id = $1::bigint", [jane.memberID]).rows
+            #expect(try state.first?.decode(String.self, at: 0) == "active")
+            let disables = try fixture.connection.query("SELECT count(*) FROM portal.audit_events WHERE action LIKE '2fa_disabled%'").rows[0].decode(Int64.self, at: 0)
+            #expect(disables == 0)
+        }
+    }
+
     @Test func aDisableWhoseAnswerWasLostIsFoundByItsRequestID() throws {
         try withPortalFixture { fixture in
             try fixture.customer()
@@ -86,7 +139,7 @@ import TestSupport
             let connection = try PGConnection(fixture.database.uri(user: role))
             let session = ConsoleSession(link: DatabaseLink(connection: connection), settings: ConsoleSettings(interactive: true))
             try session.start()
-            session.state.requestInFlight = RequestInFlight(id: requestID, description: "disable-2fa jane@acme.example", member: "jane@acme.example")
+            session.state.requestInFlight = RequestInFlight(id: requestID, description: "disable-2fa jane@acme.example", member: "jane@acme.example", session: nil)
             _ = try fixture.connection.query("SELECT pg_terminate_backend($1::int)", [connection.backendPID])
             var source = ScriptLines(["whoami", "whoami"])
             var output = CapturedOutput()

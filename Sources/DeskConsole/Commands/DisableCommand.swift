@@ -31,7 +31,8 @@ extension CommandRunner {
         }
 
         let requestID = UUID()
-        state.requestInFlight = RequestInFlight(id: requestID, description: "disable-2fa \(detail.email)", member: detail.email)
+        let session = try database { try api.sessionIdentity() }
+        state.requestInFlight = RequestInFlight(id: requestID, description: "disable-2fa \(detail.email)", member: detail.email, session: session)
         let event: AuditEvent
         do {
             event = try database {

@@ -17,6 +17,9 @@ extension ConsoleSession {
         io.notice("reconnected to \(TerminalSafeText.escape(link.connection.database))", tone: .warning)
         guard let request = state.requestInFlight else { return }
         do {
+            // The old session may still be running the request if only the client lost it;
+            // end it first, so the look-up below is the final word.
+            if let session = request.session { try link.api.endEarlierSession(session) }
             if let event = try link.api.lookupRequest(request.id) {
                 io.notice("the earlier \(request.description) did go through before the connection dropped: audit event #\(event.seq)", tone: .success)
             } else {

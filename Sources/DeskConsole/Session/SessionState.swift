@@ -32,10 +32,13 @@ public struct RequestInFlight: Sendable, Equatable {
     public let description: String
     /// Whom it was for, so the agent knows what to `show` afterwards.
     public let member: String
+    /// The server session it was sent on, ended before the look-up so the answer is final.
+    public let session: SessionIdentity?
 
-    public init(id: UUID, description: String, member: String) {
+    public init(id: UUID, description: String, member: String, session: SessionIdentity?) {
         self.id = id
         self.description = description
         self.member = member
+        self.session = session
     }
 }

@@ -40,6 +40,26 @@ extension SupportAPI {
         try Self.event(try single(connection.query("SELECT * FROM support.clear_agent_lockout($1, $2)", [agent, reason])))
     }
 
+    /// This session's server process and when it started: together they name the session even
+    /// after its pid is reused, so `endEarlierSession` can never stop another one.
+    public func sessionIdentity() throws -> SessionIdentity {
+        let row = try single(connection.query(
+            "SELECT pid, backend_start FROM pg_catalog.pg_stat_activity WHERE pid = pg_catalog.pg_backend_pid()"))
+        return SessionIdentity(pid: try row.decode(Int32.self, column: "pid"), started: try row.decode(PGTimestamp.self, column: "backend_start"))
+    }
+
+    /// Ends an earlier session of this same role that may still be running a request whose
+    /// answer was lost (its client vanished, the server has not noticed), waiting up to 5 s for it
+    /// to go, so that looking the request up afterwards gives the final word. True when it was
+    /// still there.
+    @discardableResult
+    public func endEarlierSession(_ session: SessionIdentity) throws -> Bool {
+        try connection.query("""
+            SELECT pg_catalog.pg_terminate_backend(pid, 5000) FROM pg_catalog.pg_stat_activity
+             WHERE pid = $1::int AND backend_start = $2::timestamptz AND usename = session_user
+            """, [session.pid, session.started]).rows.first.map { try $0.decode(Bool.self, at: 0) } ?? false
+    }
+
     /// The event a request produced, if it got through: asked after a lost connection instead
     /// of repeating the request.
     public func lookupRequest(_ requestID: UUID) throws -> AuditEvent? {

@@ -121,3 +121,14 @@ public struct SupportPolicy: Sendable, Equatable {
     /// The shortest reason a disable or unlock accepts.
     public let minReasonLength: Int
 }
+
+/// One server session: its process id and start time (a pid alone can be reused).
+public struct SessionIdentity: Sendable, Equatable {
+    public let pid: Int32
+    public let started: PGTimestamp
+
+    public init(pid: Int32, started: PGTimestamp) {
+        self.pid = pid
+        self.started = started
+    }
+}
