@@ -18,6 +18,8 @@ extension CommandRunner {
         var report = CommandReport(command: "disable-2fa")
         if interactive && !command.has("yes") && (override || detail.verifiedUntil != nil) {
             report.human.append(.line("Disable 2FA for \(safe(detail.name)) <\(who)>, \(safe(detail.customerName)) (\(safe(detail.accountNumber)))\(override ? " WITHOUT a code check (override)" : "").", .heading))
+            report.human.append(.line("  Reason: \(safe(reason))", .plain))
+            report.human.append(.line("  Ticket: \(safe(ticket))", .plain))
             if let warning = mandatoryWarning(detail) { report.human.append(.line(warning, .warning)) }
             say(report.human)
             report.human = []

@@ -12,6 +12,9 @@ extension CommandRunner {
         filter.account = command.option("customer")
         filter.email = command.option("user")
         filter.action = command.option("action")
+        if command.option("before") != nil {
+            filter.beforeSeq = Int64(try number(command, "before", in: 1...Int(Int32.max), default: 1))
+        }
         let events = try database { try api.auditLog(filter) }
 
         var report = CommandReport(command: "log")
