@@ -23,20 +23,26 @@ import TestSupport
         throw PGError(.server, message: "\(role) never waited for the lock")
     }
 
+    /// Jane, enrolled and already matched by a new agent, and a connection holding the audit
+    /// chain in an open transaction: that agent's disable will wait inside its own transaction
+    /// until the holder rolls back, long enough to cut it off.
+    static func disableThatWillWait(_ fixture: PortalFixture) throws -> (EnrolledMember, String, PGConnection) {
+        try fixture.customer()
+        let jane = try fixture.enrolledMember("jane@acme.example")
+        let role = try fixture.agentRole("kim")
+        let agent = try fixture.connect(as: role)
+        defer { agent.connection.close() }
+        #expect(try agent.verify(memberID: jane.memberID, code: jane.recoveryCodes[0].grouped).outcome == .match)
+        let holder = try fixture.database.connect()
+        _ = try holder.query("BEGIN")
+        _ = try holder.query("SELECT seq FROM portal.audit_chain_head FOR UPDATE")
+        return (jane, role, holder)
+    }
+
     @Test func aDisableCutOffMidwayIsLookedUpNotRepeated() throws {
         try withPortalFixture { fixture in
-            try fixture.customer()
-            let jane = try fixture.enrolledMember("jane@acme.example")
-            let agent = try fixture.agent("kim")
-            let role = try agent.whoami().agent
-            #expect(try agent.verify(memberID: jane.memberID, code: jane.recoveryCodes[0].grouped).outcome == .match)
-            agent.connection.close()
-
-            // Hold the audit chain so the disable waits inside its transaction, then cut it off.
-            let holder = try fixture.database.connect()
+            let (_, role, holder) = try Self.disableThatWillWait(fixture)
             defer { holder.close() }
-            _ = try holder.query("BEGIN")
-            _ = try holder.query("SELECT seq FROM portal.audit_chain_head FOR UPDATE")
             let uri = fixture.database.uri(user: role)
             let admin = try fixture.database.connect()
             defer { admin.close() }
@@ -80,17 +86,8 @@ import TestSupport
     /// session before it looks the request up, so "did not go through" stays true.
     @Test func aDisableCutOffOnTheClientSideIsEndedBeforeTheLookUp() throws {
         try withPortalFixture { fixture in
-            try fixture.customer()
-            let jane = try fixture.enrolledMember("jane@acme.example")
-            let agent = try fixture.agent("kim")
-            let role = try agent.whoami().agent
-            #expect(try agent.verify(memberID: jane.memberID, code: jane.recoveryCodes[0].grouped).outcome == .match)
-            agent.connection.close()
-
-            let holder = try fixture.database.connect()
+            let (jane, role, holder) = try Self.disableThatWillWait(fixture)
             defer { holder.close() }
-            _ = try holder.query("BEGIN")
-            _ = try holder.query("SELECT seq FROM portal.audit_chain_head FOR UPDATE")
             let uri = fixture.database.uri(user: role)
             let adminURI = fixture.database.uri()
             let consoleSocket = Mutex<Int32>(-1)
