@@ -4,7 +4,6 @@ extension CommandRunner {
     /// `whoami`: the login role as the database sees it, which is what the audit log records.
     func whoami(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
         let identity = try database { try api.whoami() }
-        state.identity = identity
         var report = CommandReport(command: "whoami")
         report.fields.add("agent", identity.agent)
         report.fields.add("supervisor", identity.isSupervisor)

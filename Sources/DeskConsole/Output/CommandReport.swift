@@ -42,22 +42,13 @@ public enum Tone: Sendable, Equatable {
 }
 
 /// A piece of human-readable output.
-public enum HumanBlock: Sendable, Equatable {
+public enum HumanBlock: Sendable {
     /// Aligned columns, psql style, with an optional footer like `(3 matches)`.
     case table(headers: [String], rows: [[String]], footer: String?)
     /// One `label  value` pair per line, for `show`.
     case record([(label: String, value: String)])
     /// A sentence, already escaped where it quotes the database.
     case line(String, Tone)
-
-    public static func == (lhs: HumanBlock, rhs: HumanBlock) -> Bool {
-        switch (lhs, rhs) {
-        case let (.table(h1, r1, f1), .table(h2, r2, f2)): return h1 == h2 && r1 == r2 && f1 == f2
-        case let (.record(a), .record(b)): return a.map(\.label) == b.map(\.label) && a.map(\.value) == b.map(\.value)
-        case let (.line(a, t1), .line(b, t2)): return a == b && t1 == t2
-        default: return false
-        }
-    }
 }
 
 /// What one command produced, in a form every output format can write.
