@@ -56,6 +56,34 @@ import TestSupport
         }
     }
 
+    /// The equivalence above would hold one by one too; this shows the look-ups really overlap:
+    /// with the members' table locked, N of them wait for it at once, on N connections.
+    @Test func lookUpsRunSideBySide() throws {
+        try withPortalFixture { fixture in
+            try fixture.customer()
+            try fixture.member("jane@acme.example")
+            let role = try fixture.agentRole("kim")
+            let holder = try fixture.database.connect()
+            defer { holder.close() }
+            _ = try holder.query("BEGIN")
+            _ = try holder.query("LOCK TABLE portal.team_members IN ACCESS EXCLUSIVE MODE")
+            let console = try BuiltProduct.start("support-desk", ["--db", fixture.database.uri(user: role), "--format", "json", "--jobs", "3"],
+                                                 input: String(repeating: "find jane\n", count: 6))
+            var waiting = 0
+            for _ in 0..<400 where waiting < 3 {
+                waiting = try fixture.connection.query(
+                    "SELECT count(*) FROM pg_stat_activity WHERE usename = $1 AND wait_event_type = 'Lock'", [role]
+                ).rows[0].decode(Int.self, at: 0)
+                if waiting < 3 { Thread.sleep(forTimeInterval: 0.025) }
+            }
+            _ = try holder.query("ROLLBACK")
+            let output = try console.wait()
+            #expect(waiting == 3, "look-ups waiting at once: \(waiting)")
+            #expect(output.status == 0)
+            #expect(output.standardOutput.split(separator: "\n").count == 6)
+        }
+    }
+
     @Test func aFailedLookUpStopsTheScriptAtItsLine() throws {
         try withPortalFixture { fixture in
             try fixture.customer()
