@@ -21,6 +21,16 @@ enum CrockfordBase32 {
         }
     }
 
+    /// The value (0–31) of a symbol as a person may type it (case, `O`, `I` and `L` forgiven, as
+    /// `canonicalSymbol` reads them), or nil. One table look-up per scalar, for scans of long text.
+    static func typedValue(of scalar: Unicode.Scalar) -> Int? {
+        scalar.value < 128 ? typedValueTable[Int(scalar.value)] : nil
+    }
+
+    private static let typedValueTable: [Int?] = (0..<128).map { ascii in
+        canonicalSymbol(Character(Unicode.Scalar(UInt8(ascii)))).flatMap(value(of:))
+    }
+
     private static let valueTable: [Int?] = {
         var table = [Int?](repeating: nil, count: 256)
         for (index, symbol) in alphabet.enumerated() { table[Int(symbol)] = index }

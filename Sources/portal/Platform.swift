@@ -16,9 +16,9 @@ enum Platform {
     }
 
     /// Reads one line from standard input; on a terminal, prompts on stderr and hides the typing.
+    /// Echo goes off before the prompt appears, so nothing typed after the prompt is ever shown.
     static func readSecretLine(prompt: String) -> String? {
         guard isTerminal(STDIN_FILENO) else { return readLine(strippingNewline: true) }
-        FileHandle.standardError.write(Data(prompt.utf8))
         var saved = termios()
         tcgetattr(STDIN_FILENO, &saved)
         terminalToRestore = saved
@@ -30,6 +30,7 @@ enum Platform {
         var hidden = saved
         hidden.c_lflag &= ~tcflag_t(ECHO)
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &hidden)
+        FileHandle.standardError.write(Data(prompt.utf8))
         defer {
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
             signal(SIGINT, previous)

@@ -11,6 +11,15 @@ struct InputChoice {
     /// Names the input in `SOURCE:LINE: error:` messages.
     let sourceName: String
 
+    /// Whether stdin is free for other things (recovery codes) because the commands come from
+    /// `-c` or a `-f` file rather than from stdin.
+    var leavesStandardInputFree: Bool {
+        switch kind {
+        case .arguments: true
+        case .descriptor(let fd): fd != 0
+        }
+    }
+
     /// Opens the input, or exits 1 when a file cannot be read.
     init(commands: [String], file: String?) throws {
         if !commands.isEmpty {

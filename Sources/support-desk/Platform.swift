@@ -144,6 +144,32 @@ enum Platform {
         }
     }
 
+    /// Runs `body` (which reads a line from stdin) with the typing hidden when stdin is a
+    /// terminal, after `prompt` on stderr; otherwise just runs it. Echo is off before the prompt
+    /// appears, so nothing typed after it is shown, and Ctrl-C while typing restores the
+    /// terminal before the process ends.
+    static func withHiddenTyping<T>(prompt: String, _ body: () -> T) -> T {
+        guard isatty(0) == 1 else { return body() }
+        var saved = termios()
+        guard tcgetattr(0, &saved) == 0 else { return body() }
+        hiddenTypingTerminal = saved
+        let previous = signal(SIGINT) { _ in
+            if var terminal = hiddenTypingTerminal { tcsetattr(0, TCSAFLUSH, &terminal) }
+            _exit(130)
+        }
+        var hidden = saved
+        hidden.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(0, TCSAFLUSH, &hidden)
+        fflush(stdout)
+        fputs(prompt, stderr)
+        defer {
+            tcsetattr(0, TCSAFLUSH, &saved)
+            signal(SIGINT, previous)
+            fputs("\n", stderr)
+        }
+        return body()
+    }
+
     /// A pager that quits early must not kill the console.
     static func ignoreBrokenPipes() { signal(SIGPIPE, SIG_IGN) }
 
@@ -163,3 +189,8 @@ enum Platform {
     /// Whether an executable exists at `path`.
     static func isExecutable(_ path: String) -> Bool { access(path, X_OK) == 0 }
 }
+
+/// The terminal settings to restore if Ctrl-C ends the program while typing is hidden. A global,
+/// because a signal handler cannot capture anything; written before the handler is installed and
+/// only read by it.
+nonisolated(unsafe) private var hiddenTypingTerminal: termios?

@@ -13,8 +13,9 @@ struct SupportDesk: ParsableCommand {
         discussion: """
             Interactive when stdin and stdout are terminals; otherwise commands are read from \
             stdin, -c or -f. Connects with --db, else DATABASE_URL, else libpq's defaults \
-            (PGHOST, PGDATABASE, PGUSER, PGSERVICE, ~/.pgpass). Exit status: 0 every command \
-            succeeded, 1 bad usage, an unreadable file or a failed command (--on-error continue), \
+            (PGHOST, PGDATABASE, PGUSER, PGSERVICE, ~/.pgpass). With -c or -f, verify USER \
+            without a CODE reads the code from stdin, keeping it out of the arguments ps shows. \
+            Exit status: 0 every command succeeded, 1 bad usage, an unreadable file or a failed command (--on-error continue), \
             2 could not connect or lost the connection, 3 stopped at the first failed command.
             """)
 
@@ -79,6 +80,7 @@ struct SupportDesk: ParsableCommand {
             sourceName: input.sourceName, colour: colour, timing: timing, jobs: jobs)
         let session = ConsoleSession(link: DatabaseLink(connection: connection), settings: settings)
         session.connect = { try PGConnection(address) }
+        if !interactive && input.leavesStandardInputFree { session.readCode = StandardInputCodes().read }
         do {
             try session.start()
         } catch {

@@ -24,6 +24,50 @@ import TOTPCore
                 == "disable-2fa jane@acme.example --reason \"lost phone\" --ticket SUP-4411")
     }
 
+    /// Issue 9: a code split 8+8, joined by other separators or glued into a longer line used
+    /// to reach the history.
+    @Test func aCodeSplitOrEmbeddedAnyWayKeepsTheLineOut() {
+        let code = RecoveryCode.generate().normalized
+        let half = code.index(code.startIndex, offsetBy: 8)
+        let eightAndEight = "\(code[..<half]) \(code[half...])"
+        let dotted = RecoveryCode.generate().grouped.replacingOccurrences(of: "-", with: ".")
+        for line in [
+            "find \(eightAndEight)", "find \(eightAndEight.lowercased())",
+            "find \(dotted)", "show \(RecoveryCode.generate().grouped.replacingOccurrences(of: "-", with: "/"))",
+            "find jane \(RecoveryCode.generate().grouped.replacingOccurrences(of: "-", with: "_")) please",
+            "disable-2fa jane@acme.example --reason \"caller read \(RecoveryCode.generate().grouped)\" --ticket SUP-1",
+            "find x\(RecoveryCode.generate().normalized)y",
+            "find \(RecoveryCode.generate().grouped.replacingOccurrences(of: "-", with: "\t"))",
+        ] {
+            #expect(HistoryFilter.entry(for: line) == nil, "\(line)")
+        }
+    }
+
+    @Test func aMisheardCodeTypedAsACodeKeepsTheLineOut() {
+        var symbols = Array(RecoveryCode.generate().normalized)
+        symbols[3] = symbols[3] == "X" ? "Y" : "X"
+        let misheard = String(symbols)
+        #expect(HistoryFilter.entry(for: "find \(misheard.prefix(8)) \(misheard.suffix(8))") == nil)
+        #expect(HistoryFilter.entry(for: "show \(RecoveryCode.grouped(misheard).lowercased())") == nil)
+    }
+
+    /// `verify USER CODE` keeps `verify USER` only when USER is not itself a code typed in its place.
+    @Test func verifyWithACodeWhereTheMemberGoesIsNotKept() {
+        let code = RecoveryCode.generate()
+        #expect(HistoryFilter.entry(for: "verify \(code.normalized)") == nil)
+        #expect(HistoryFilter.entry(for: "verify '\(code.grouped.replacingOccurrences(of: "-", with: " "))'") == nil)
+        #expect(HistoryFilter.entry(for: "verify #12 \(code.grouped)") == "verify #12")
+    }
+
+    /// History filtering runs on every typed line: the longest line the console reads takes
+    /// well under a second even when it is all letters and digits.
+    @Test func aLongLineIsFilteredQuickly() {
+        let line = "find " + String(repeating: "jane doe smith ", count: 65_536 / 15)
+        let started = ContinuousClock.now
+        _ = HistoryFilter.entry(for: line)
+        #expect(ContinuousClock.now - started < .seconds(1))
+    }
+
     @Test func completesCommandsFlagsAndEmails() {
         let seen: Set<String> = ["jane@acme.example", "john@acme.example", "chloe@northwind.example"]
         #expect(Completion.candidates(for: "", seenEmails: seen).contains("disable-2fa"))

@@ -28,7 +28,16 @@ import Testing
             ReportField("g", .integer(-5)), ReportField("h", .bool(true)), ReportField("i", .null),
             ReportField("j", .time(PGTimestamp(microsecondsSinceUnixEpoch: 0))),
         ]))
-        #expect(lines == ["a,b,c,d,e,f,g,h,i,j", "'=1+1,'+44 20,'-x,'@SUM(A1),'\tx,\"a,\"\"b\"\"\r\nc\",-5,true,,1970-01-01T00:00:00.000000Z"])
+        #expect(lines == ["a,b,c,d,e,f,g,h,i,j", #"'=1+1,'+44 20,'-x,'@SUM(A1),'\tx,"a,""b""\r\nc",-5,true,,1970-01-01T00:00:00.000000Z"#])
+    }
+
+    /// A cell never carries a raw control byte: they are escaped as in the table format.
+    @Test func csvEscapesControlCharactersAsTablesDo() {
+        let nasty = "a\u{1B}[2J\u{0}b\u{7F}\u{9B}31m\u{202E}c\\x1B\nd\re"
+        let lines = CSVWriter.lines(for: report([ReportField("name", .text(nasty)), ReportField("note", .text("\r=cmd|' /C calc'!A0"))]))
+        #expect(lines == ["name,note", #"a\x1B[2J\x00b\x7F\x9B31m\u{202E}c\\x1B\nd\re,'\r=cmd|' /C calc'!A0"#])
+        #expect(lines[1] == TerminalSafeText.escape(nasty) + ",'" + TerminalSafeText.escape("\r=cmd|' /C calc'!A0"))
+        #expect(!lines.joined().unicodeScalars.contains { TerminalSafeText.isUnsafe($0) })
     }
 
     @Test func tablesEscapeAndAlign() {

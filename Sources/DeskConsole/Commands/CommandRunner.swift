@@ -13,6 +13,10 @@ struct CommandRunner {
     let times: TimeText
     /// Asks the person at the terminal; nil in scripts.
     let ask: (String) -> String?
+    /// In a script whose commands are not on stdin (`-c`, `-f FILE`), reads a recovery code that
+    /// `verify USER` leaves out from stdin, so it never appears in the argument list `ps` shows;
+    /// nil otherwise, and nil from it when stdin has no line left.
+    var readCode: ((String) -> String?)? = nil
     /// Shows lines before a question (what is about to be disabled).
     let say: ([HumanBlock]) -> Void
 

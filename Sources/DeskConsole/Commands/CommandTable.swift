@@ -13,7 +13,7 @@ public enum CommandTable {
                     positionals: (1, 1)),
         CommandSpec("verify", synopsis: "USER [CODE]",
                     summary: "check a recovery code read by the caller",
-                    details: "Without CODE the console asks for it, so it never enters the history, and reads the groups back to repeat to the caller. Spaces, dashes, case and O/I/L are forgiven. A misheard character is caught at once and not counted; each mismatch is, and too many lock recovery for the member.",
+                    details: "Without CODE the console asks for it, so it never enters the history, and reads the groups back to repeat to the caller; in a -c or -f script it reads the code from standard input, one line per verify, so it never shows in ps. Spaces, dashes, case and O/I/L are forgiven. A misheard character is caught at once and not counted; each mismatch is, and too many lock recovery for the member.",
                     positionals: (1, nil)),
         CommandSpec("disable-2fa", synopsis: "USER --reason TEXT --ticket REF [--override] [--yes]",
                     summary: "remove a member's 2FA after your own code match (supervisors: --override)",

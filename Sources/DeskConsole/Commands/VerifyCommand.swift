@@ -8,9 +8,7 @@ extension CommandRunner {
         let target = try member(command.positionals[0])
         var code = command.positionals.dropFirst().joined(separator: " ")
         if code.isEmpty {
-            guard interactive else { throw .usage("verify needs the CODE in a script: verify USER CODE") }
-            guard let answer = ask("Recovery code read by the caller: ") else { throw .usage("no code was entered") }
-            code = answer
+            code = try codeNotGiven()
         }
         guard code.contains(where: { !$0.isWhitespace }) else { throw .usage("no code was entered") }
 
@@ -41,6 +39,23 @@ extension CommandRunner {
             report.failure = .refused("\(who) has no active 2FA: there is nothing to verify or disable")
         }
         return report
+    }
+
+    /// The code when `verify USER` leaves it out: asked for at the terminal, or read from stdin
+    /// in a `-c`/`-f` script, so it reaches neither the history nor the arguments `ps` shows.
+    private func codeNotGiven() throws(ConsoleFailure) -> String {
+        let question = "Recovery code read by the caller: "
+        if interactive {
+            guard let answer = ask(question) else { throw .usage("no code was entered") }
+            return answer
+        }
+        guard let readCode else {
+            throw .usage("verify needs the CODE in a script on standard input: verify USER CODE (with -c or -f, a missing CODE is read from standard input)")
+        }
+        guard let line = readCode(question) else {
+            throw .usage("no code on standard input for verify (one line for each verify without a CODE)")
+        }
+        return line
     }
 
     private func mismatchSentence(_ check: RecoveryCheck, who: String) -> String {

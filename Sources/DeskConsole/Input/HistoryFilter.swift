@@ -2,37 +2,19 @@ import Foundation
 import TOTPCore
 
 /// Decides what of a typed line may enter the history file, which must never hold a recovery
-/// code: `verify USER CODE` is kept as `verify USER`, and any other line in which a word (or four
-/// four-symbol groups in a row) reads as a recovery code is not kept at all.
+/// code: `verify USER CODE` is kept as `verify USER`, and a line in which a code can be read
+/// anywhere — split by any separators, lower case, inside a longer word, or typed in groups of
+/// four with one misheard character (`RecoveryCode.containsCode(in:)`) — is not kept at all.
 public enum HistoryFilter {
-    /// The entry to remember, or nil to remember nothing.
+    /// The entry to remember, or nil to remember nothing. Runs on every typed line, so it is a
+    /// single linear scan.
     public static func entry(for line: String) -> String? {
-        guard let words = try? CommandTokenizer.words(line), let first = words.first else {
-            return containsCode(line.split(separator: " ").map(String.init)) ? nil : line
+        var entry = line
+        if let words = try? CommandTokenizer.words(line), words.first == "verify" {
+            entry = words.count >= 2 ? "verify \(quoted(words[1]))" : "verify"
         }
-        if first == "verify" {
-            return words.count >= 2 ? "verify \(quoted(words[1]))" : "verify"
-        }
-        return containsCode(words) ? nil : line
-    }
-
-    static func containsCode(_ words: [String]) -> Bool {
-        if words.contains(where: isCode) { return true }
-        guard words.count >= 4 else { return false }
-        return (0...(words.count - 4)).contains { isCode(words[$0..<($0 + 4)].joined()) }
-    }
-
-    private static func isCode(_ word: String) -> Bool {
-        let symbols = word.filter { $0 != "-" && $0 != " " }
-        guard symbols.count == RecoveryCode.length else { return false }
-        do {
-            _ = try RecoveryCode(parsing: symbols)
-            return true
-        } catch RecoveryCodeError.misheardCharacter {
-            return true     // a misheard code is still almost a code
-        } catch {
-            return false
-        }
+        // Checked after the cut too: a code typed where the member belongs is still a code.
+        return RecoveryCode.containsCode(in: entry) ? nil : entry
     }
 
     private static func quoted(_ word: String) -> String {

@@ -17,6 +17,11 @@ public final class ConsoleSession {
     /// Opens another connection like the session's own, for `--jobs`; without it, scripts run
     /// one command at a time.
     public var connect: (@Sendable () throws -> PGConnection)?
+    /// Reads the recovery code of a script's `verify USER` from outside the script, given the
+    /// question to show on a terminal: set by the executable for `-c` and `-f FILE`, whose stdin
+    /// is free, so codes need not be in the arguments that `ps` shows. Nil when the script
+    /// itself comes from stdin (then a missing CODE is an error, as before).
+    public var readCode: ((String) -> String?)?
 
     static let prompt = "support-desk> "
 
@@ -143,6 +148,12 @@ public final class ConsoleSession {
                 defer { link.cancelSwitch.arm(true) }
                 io.output.endOfCommand()
                 return io.source.ask(question)
+            },
+            readCode: readCode.map { read in
+                { question in
+                    io.output.endOfCommand()    // earlier results first, then the prompt
+                    return read(question)
+                }
             },
             say: { io.writeHuman($0) })
         link.cancelSwitch.arm(true)

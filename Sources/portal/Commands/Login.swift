@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import PortalStore
 
-/// `portal login EMAIL [--code C | --recovery-code R]`, password on stdin.
+/// `portal login EMAIL [--code C | --recovery-code R|-]`, password on stdin. `--recovery-code -`
+/// reads the code from stdin too, on the line after the password (a hidden prompt on a
+/// terminal): a process's arguments are visible to every user of the machine through `ps`.
 struct Login: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Try to sign in; the password is read from stdin. Exit 0 only when signed in.")
@@ -10,7 +12,10 @@ struct Login: ParsableCommand {
     @OptionGroup var options: DatabaseOptions
     @Argument(help: "The member's email.") var email: String
     @Option(name: .long, help: "The 6-digit code from the app.") var code: String?
-    @Option(name: .long, help: "A recovery code instead of the app's code (used up).") var recoveryCode: String?
+    @Option(name: .long, help: ArgumentHelp(
+        "A recovery code instead of the app's code (used up); - reads it from stdin, the line after the password, out of sight of ps.",
+        valueName: "R|-"))
+    var recoveryCode: String?
 
     func validate() throws {
         if code != nil && recoveryCode != nil {
@@ -20,12 +25,13 @@ struct Login: ParsableCommand {
 
     func run() throws {
         let password = try PortalRunner.readPassword()
+        let givenRecoveryCode = try recoveryCode == "-" ? Self.recoveryCodeFromStandardInput() : recoveryCode
         // Password-only logins work without the key; a key that is set must be a valid one.
         let keyText = ProcessInfo.processInfo.environment[SecretBox.environmentVariable] ?? ""
         let secrets = keyText.isEmpty ? nil : try SecretBox(keyText: keyText)
         try PortalRunner.run(options) { connection in
             let outcome = try PortalAPI(connection: connection, secrets: secrets)
-                .login(email: email, password: password, code: code, recoveryCode: recoveryCode)
+                .login(email: email, password: password, code: code, recoveryCode: givenRecoveryCode)
             var fields: [String: any Sendable] = ["outcome": outcome.name, "email": email]
             let text: String
             switch outcome {
@@ -49,5 +55,13 @@ struct Login: ParsableCommand {
             if case .signedIn = outcome {} else { report.succeeded = false }
             return report
         }
+    }
+
+    /// `--recovery-code -`: the line after the password on stdin, hidden on a terminal.
+    private static func recoveryCodeFromStandardInput() throws -> String {
+        guard let code = Platform.readSecretLine(prompt: "Recovery code: "), code.contains(where: { !$0.isWhitespace }) else {
+            throw ValidationError("--recovery-code - reads the code from standard input, on the line after the password; none was given")
+        }
+        return code
     }
 }
