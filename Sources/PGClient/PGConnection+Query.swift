@@ -26,6 +26,12 @@ extension PGConnection {
         guard PQsendQuery(connection, sql) == 1 else { throw failure(on: connection, result: nil) }
         var firstError: PGError?
         while let result = PQgetResult(connection) {
+            // A script's rows come back as text, not in the binary form consume decodes; they are
+            // not wanted (nothing is returned), only whether each statement succeeded.
+            if PQresultStatus(result) == PGRES_TUPLES_OK {
+                PQclear(result)
+                continue
+            }
             do { _ = try consume(result, on: connection) } catch { firstError = firstError ?? error }
         }
         if let firstError { throw firstError }

@@ -73,6 +73,12 @@ public struct PortalFixture {
         return EnrolledMember(memberID: id, email: email, totp: totp, recoveryCodes: codes)
     }
 
+    /// Chains every committed staged audit event, as the running `portal chain` would.
+    @discardableResult
+    public func chainAuditEvents() throws -> Int {
+        try AuditChainer(connection: connection).chainPending()
+    }
+
     /// Creates an agent role with a name unique in the cluster and connects as it.
     public func agent(_ base: String = "agent", supervisor: Bool = false) throws -> SupportAPI {
         let name = "\(base)_\(UUID().uuidString.prefix(8).lowercased())"

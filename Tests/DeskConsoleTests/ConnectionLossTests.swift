@@ -24,7 +24,7 @@ import TestSupport
     }
 
     /// Jane, enrolled and already matched by a new agent, and a connection holding the audit
-    /// chain in an open transaction: that agent's disable will wait inside its own transaction
+    /// member's support guard row in an open transaction: that agent's disable will wait inside its own transaction
     /// until the holder rolls back, long enough to cut it off.
     static func disableThatWillWait(_ fixture: PortalFixture) throws -> (EnrolledMember, String, PGConnection) {
         try fixture.customer()
@@ -34,8 +34,7 @@ import TestSupport
         defer { agent.connection.close() }
         #expect(try agent.verify(memberID: jane.memberID, code: jane.recoveryCodes[0].grouped).outcome == .match)
         let holder = try fixture.database.connect()
-        _ = try holder.query("BEGIN")
-        _ = try holder.query("SELECT seq FROM portal.audit_chain_head FOR UPDATE")
+        try holder.holdSupportGuard(memberID: jane.memberID)
         return (jane, role, holder)
     }
 

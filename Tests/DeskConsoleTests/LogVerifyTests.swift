@@ -14,6 +14,7 @@ import TestSupport
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let anchorFile = folder.appendingPathComponent("anchor.txt").path
+            try fixture.chainAuditEvents()
 
             let saved = try BuiltProduct.run("support-desk", ["--db", uri, "-c", "log anchor"])
             #expect(saved.status == 0)
@@ -21,6 +22,7 @@ import TestSupport
             try saved.standardOutput.write(toFile: anchorFile, atomically: true, encoding: .utf8)
             _ = try BuiltProduct.run("support-desk", ["--db", uri, "-c",
                 "disable-2fa \(jane.email) --override --reason 'caller verified by ID' --ticket SUP-9"])
+            try fixture.chainAuditEvents()
 
             let good = try BuiltProduct.run("support-desk", ["--db", uri, "-c", "log verify --anchor \(anchorFile)"])
             #expect(good.status == 0)

@@ -31,8 +31,7 @@ import TOTPCore
         agent.connection.close()
 
         let holder = try PGConnection(uri)
-        _ = try holder.query("BEGIN")
-        _ = try holder.query("SELECT seq FROM portal.audit_chain_head FOR UPDATE")
+        try holder.holdSupportGuard(memberID: memberID)
         let console = try BuiltProduct.start("support-desk", ["--db", agentURI], input: """
             disable-2fa jane@acme.example --reason 'lost phone, code read' --ticket SUP-1
             show jane@acme.example

@@ -64,6 +64,8 @@ struct TranscriptRunner {
                     lineNumber = 0
                 }
                 lineNumber += 1
+                // As the running chainer would: what earlier commands staged is in the chain now.
+                try world.fixture.chainAuditEvents()
                 session!.firstLineNumber = lineNumber
                 let recorder = Recorder()
                 var source = RecordingSource(lines: [world.expand(String(line.dropFirst(2)))] + answers.map(world.expand), recorder: recorder)

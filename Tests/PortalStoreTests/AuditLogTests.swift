@@ -20,6 +20,7 @@ struct AuditLogTests {
         _ = try kim.disable(memberID: jane.memberID, reason: "caller lost phone — ticket ✓", ticket: "SUP-1", requestID: UUID())
         try fixture.portal.setMandatory(account: "MS-10442", administratorEmail: jane.email, on: true)
         _ = try boss.overrideDisable(memberID: zed.memberID, reason: "no codes left; video check", ticket: "SUP-2", requestID: UUID())
+        try fixture.chainAuditEvents()
         return (kim, boss, jane)
     }
 
@@ -40,7 +41,7 @@ struct AuditLogTests {
             // The database's own encoding is byte for byte the Swift one.
             for link in links {
                 let sql = try fixture.connection.query(
-                    "SELECT portal.audit_encoding(seq, actor, action, target, reason, ticket, occurred_at) FROM portal.audit_events WHERE seq = $1::bigint",
+                    "SELECT portal.audit_encoding_v2(seq, event_id, actor, action, target, reason, ticket, account_number, occurred_at, customer_id, member_id, request_id) FROM portal.audit_events WHERE seq = $1::bigint",
                     [link.seq]).rows[0].decode([UInt8].self, at: 0)
                 #expect(sql == link.encoding)
             }
@@ -76,7 +77,7 @@ struct AuditLogTests {
                     FOR e IN SELECT * FROM portal.audit_events WHERE seq >= 3 ORDER BY seq LOOP
                         UPDATE portal.audit_events
                            SET prev_hash = previous,
-                               hash = sha256(previous || portal.audit_encoding(e.seq, e.actor, e.action, e.target, e.reason, e.ticket, e.occurred_at))
+                               hash = sha256(previous || portal.audit_encoding_v2(e.seq, e.event_id, e.actor, e.action, e.target, e.reason, e.ticket, e.account_number, e.occurred_at, e.customer_id, e.member_id, e.request_id))
                          WHERE seq = e.seq RETURNING hash INTO previous;
                     END LOOP;
                     UPDATE portal.audit_chain_head SET hash = previous;
@@ -133,6 +134,7 @@ struct AuditLogTests {
             try kim.connection.query("SET ROLE support_agent")
             #expect(try kim.whoami().agent == role)
             _ = try kim.verify(memberID: jane.memberID, code: jane.recoveryCodes[0].grouped)
+            try fixture.chainAuditEvents()
             let actor = try fixture.connection.query(
                 "SELECT actor FROM portal.audit_events WHERE action = 'recovery_verified'").rows[0].decode(String.self, at: 0)
             let checked = try fixture.connection.query("SELECT agent FROM portal.recovery_checks").rows[0].decode(String.self, at: 0)
@@ -208,6 +210,8 @@ struct AuditLogTests {
             _ = try kim.disable(memberID: admin.memberID, reason: "lost phone, code verified", ticket: "SUP-10", requestID: UUID())
             let again = try fixture.enrolledMember("again@acme.example", name: "Again")
             _ = try boss.overrideDisable(memberID: again.memberID, reason: "no codes left, video check", ticket: "SUP-11", requestID: UUID())
+            // Lock events join the log when the chainer chains the mismatch that started them.
+            try fixture.chainAuditEvents()
             let actions = Set(try boss.auditLog(AuditLogFilter(limit: 100)).map(\.action))
             #expect(actions == [
                 "2fa_enabled", "2fa_disabled_self", "2fa_disabled_support", "2fa_disabled_override",

@@ -86,6 +86,7 @@ struct DisableTests {
                 let code = (error as? PGError).flatMap(PortalRefusal.init)?.code
                 #expect(code == .notEnrolled || code == .notVerified)
             }
+            try fixture.chainAuditEvents()
             let events = try fixture.connection.query(
                 "SELECT count(*) FROM portal.audit_events WHERE action LIKE '2fa_disabled%'").rows[0].decode(Int.self, at: 0)
             #expect(events == 1)

@@ -59,7 +59,7 @@ struct PrivilegeTests {
                     OR pg_get_userbyid(p.proowner) <> 'supportdesk_owner'
                     OR has_function_privilege('public', p.oid, 'EXECUTE'))
                   FROM pg_proc p WHERE p.pronamespace IN ('support'::regnamespace, 'portal_api'::regnamespace)
-                   AND p.proname <> 'create_agent'
+                   AND p.proname NOT IN ('create_agent', 'set_agent_connection_limit')
                 """).rows[0].decode(Int.self, at: 0)
             #expect(definers == 0, "every API function is a definer with a safe search_path, owned by the owner, not PUBLIC's")
         }
@@ -86,6 +86,7 @@ struct PrivilegeTests {
                 #expect(refusal(call) == .notASupervisor)
             }
             #expect(try supervisor.auditLog(AuditLogFilter()).count == 1)
+            try fixture.chainAuditEvents()
             #expect(try supervisor.chainHead().seq == 1)
         }
     }

@@ -28,6 +28,7 @@ struct RecoveryCheckTests {
             #expect(locked.count == 11)
             #expect(Set(mismatches.compactMap(\.attemptsLeft)) == [0, 1, 2, 3, 4])
             #expect(locked.allSatisfy { $0.lockedScope == "user" && $0.lockedUntil != nil })
+            try fixture.chainAuditEvents()
             let events = try fixture.connection.query(
                 "SELECT action, count(*) FROM portal.audit_events GROUP BY action ORDER BY action").rows
                 .map { (try $0.decode(String.self, at: 0), try $0.decode(Int.self, at: 1)) }

@@ -6,8 +6,7 @@ extension CommandRunner {
     func show(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
         let target = try member(command.positionals[0])
         let eventCount = try number(command, "events", in: 0...100, default: 5)
-        let detail = try database { try api.detail(memberID: target.id) }
-        let events = eventCount == 0 ? [] : try database { try api.events(memberID: target.id, limit: eventCount) }
+        let (detail, events) = try database { try api.detailAndEvents(memberID: target.id, eventLimit: eventCount) }
         if interactive { state.remember(emails: [detail.email]) }
 
         var report = CommandReport(command: "show")

@@ -30,8 +30,12 @@ extension PortalAPI {
             return .signedIn(method: .totp)
         }
         if let recoveryCode {
-            let used = try connection.query("SELECT portal_api.use_recovery_code($1::bigint, $2)", [state.memberID, recoveryCode])
-            guard try used.rows[0].decode(Bool.self, at: 0) else { return try failure(state, .wrongCode) }
+            // The database refuses while locked and records a wrong code itself, in the same call.
+            let row = try connection.query(
+                "SELECT used, locked_until FROM portal_api.sign_in_with_recovery_code($1::bigint, $2)",
+                [state.memberID, recoveryCode]).rows[0]
+            if let until = try row.decode(PGTimestamp?.self, column: "locked_until") { return .locked(until: until) }
+            guard try row.decode(Bool.self, column: "used") else { return .wrongCode }
             try connection.query("SELECT portal_api.record_login($1::bigint)", [state.memberID])
             return .signedIn(method: .recoveryCode)
         }

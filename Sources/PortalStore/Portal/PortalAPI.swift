@@ -55,9 +55,18 @@ public struct PortalAPI {
             .rows[0].decode(Bool.self, at: 0)
     }
 
+    /// The connection limit an agent gets unless told otherwise: room for `--jobs 16` and a
+    /// second terminal, and no more, so one agent cannot take every connection of the server.
+    public static let defaultAgentConnectionLimit = 20
+
     /// Creates a support agent's login role (needs a connection with CREATEROLE).
-    public func createAgent(name: String, supervisor: Bool) throws {
-        try connection.query("SELECT portal_api.create_agent($1, $2::boolean)", [name, supervisor])
+    public func createAgent(name: String, supervisor: Bool, connectionLimit: Int = defaultAgentConnectionLimit) throws {
+        try connection.query("SELECT portal_api.create_agent($1, $2::boolean, $3::int)", [name, supervisor, connectionLimit])
+    }
+
+    /// Changes an existing agent's connection limit (needs a connection with CREATEROLE).
+    public func setAgentConnectionLimit(name: String, connectionLimit: Int) throws {
+        try connection.query("SELECT portal_api.set_agent_connection_limit($1, $2::int)", [name, connectionLimit])
     }
 
     /// The member's login state, or a clear error when no one has this email.

@@ -1,3 +1,4 @@
+import Foundation
 import PGClient
 
 /// The audit log and its chain, for supervisors.
@@ -22,8 +23,19 @@ extension SupportAPI {
                 action: try row.decode(String.self, column: "action"),
                 target: try row.decode(String.self, column: "target"),
                 reason: try row.decode(String?.self, column: "reason"),
-                ticket: try row.decode(String?.self, column: "ticket")))
+                ticket: try row.decode(String?.self, column: "ticket"),
+                version: try row.decode(Int32.self, column: "version"),
+                eventID: try row.decode(Int64?.self, column: "event_id"),
+                accountNumber: try row.decode(String?.self, column: "account_number"),
+                customerID: try row.decode(Int64?.self, column: "customer_id"),
+                memberID: try row.decode(Int64?.self, column: "member_id"),
+                requestID: try row.decode(UUID?.self, column: "request_id")))
         }
+    }
+
+    /// How many events are staged and not chained yet: what `log verify` cannot vouch for.
+    public func stagedEventCount() throws -> Int {
+        try single(connection.query("SELECT staged FROM support.audit_head()")).decode(Int.self, at: 0)
     }
 
     /// The chain head as the database holds it (supervisors).

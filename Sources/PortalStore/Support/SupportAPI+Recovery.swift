@@ -4,8 +4,11 @@ import PGClient
 /// Recovery-code checks, disables and lockout clearing: the calls that change things.
 extension SupportAPI {
     /// Checks a recovery code read over the phone; the attempt is recorded whatever the outcome.
+    /// Two round trips: the check is recorded (and committed) first, and only then does the
+    /// database show its outcome, so a check can never be rolled back out of the record.
     public func verify(memberID: Int64, code: String) throws -> RecoveryCheck {
-        let row = try single(connection.query("SELECT * FROM support.verify_recovery_code($1::bigint, $2)", [memberID, code]))
+        let check = try recordedID(connection.query("SELECT support.check_recovery_code($1::bigint, $2)", [memberID, code]))
+        let row = try single(connection.query("SELECT * FROM support.recovery_check_outcome($1::bigint)", [check]))
         guard let outcome = RecoveryCheckOutcome(rawValue: try row.decode(String.self, column: "outcome")) else {
             throw PGError(.decoding, message: "unknown recovery check outcome")
         }
@@ -33,6 +36,12 @@ extension SupportAPI {
     /// Ends a member's recovery lockout early (supervisors).
     public func clearLockout(memberID: Int64, reason: String) throws -> AuditEvent {
         try Self.event(try single(connection.query("SELECT * FROM support.clear_lockout($1::bigint, $2)", [memberID, reason])))
+    }
+
+    /// Lets another agent make `extra` more look-ups in the coming hour (supervisors).
+    public func liftLookupLimit(agent: String, extra: Int, reason: String) throws -> AuditEvent {
+        try Self.event(try single(connection.query(
+            "SELECT * FROM support.lift_lookup_limit($1, $2::int, $3)", [agent, extra, reason])))
     }
 
     /// Ends an agent's lockout early (supervisors).

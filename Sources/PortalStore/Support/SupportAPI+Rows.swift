@@ -8,6 +8,14 @@ extension SupportAPI {
         return row
     }
 
+    /// The id a recording step returned (a code check's or a look-up's).
+    func recordedID(_ result: PGResult) throws -> Int64 {
+        guard let id = try single(result).decode(Int64?.self, at: 0) else {
+            throw PGError(.decoding, message: "the recording step returned no id")
+        }
+        return id
+    }
+
     static func state(_ row: PGRow, _ column: String) throws -> TwoFactorState {
         guard let state = TwoFactorState(rawValue: try row.decode(String.self, column: column)) else {
             throw PGError(.decoding, message: "unknown 2FA state in \(column)")

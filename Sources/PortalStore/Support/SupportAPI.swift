@@ -31,9 +31,12 @@ public struct SupportAPI {
             minReasonLength: try row.decode(Int.self, column: "min_reason_length"))
     }
 
-    /// Ranked matches for an email, account number, phone number or name.
+    /// Ranked matches for an email, account number, phone number or name. The search is
+    /// recorded (and counted against the hourly limit) in its own transaction before the
+    /// database shows its answer, so no look-up goes unrecorded.
     public func find(_ query: String, limit: Int = 20) throws -> [FoundMember] {
-        try connection.query("SELECT * FROM support.find($1, $2::int)", [query, limit]).rows.map { row in
+        let lookup = try recordedID(connection.query("SELECT support.request_find($1, $2::int)", [query, limit]))
+        return try connection.query("SELECT * FROM support.find_results($1::bigint)", [lookup]).rows.map { row in
             FoundMember(
                 memberID: try row.decode(Int64.self, column: "member_id"),
                 accountNumber: try row.decode(String.self, column: "account_number"),
@@ -54,9 +57,34 @@ public struct SupportAPI {
         try single(connection.query("SELECT support.resolve_user($1)", [reference])).decode(Int64.self, at: 0)
     }
 
-    /// One member in full.
+    /// One member in full (one recorded look-up).
     public func detail(memberID: Int64) throws -> MemberDetail {
-        let row = try single(connection.query("SELECT * FROM support.user_detail($1::bigint)", [memberID]))
+        try detail(lookup: try requestDetail(memberID: memberID))
+    }
+
+    /// One member in full and their latest events, as one recorded look-up (what `show` needs).
+    public func detailAndEvents(memberID: Int64, eventLimit: Int) throws -> (MemberDetail, [AuditEvent]) {
+        let lookup = try requestDetail(memberID: memberID)
+        let detail = try detail(lookup: lookup)
+        guard eventLimit > 0 else { return (detail, []) }
+        return (detail, try events(lookup: lookup, limit: eventLimit))
+    }
+
+    /// A member's most recent events, newest first (one recorded look-up).
+    public func events(memberID: Int64, limit: Int = 10) throws -> [AuditEvent] {
+        try events(lookup: try requestDetail(memberID: memberID), limit: limit)
+    }
+
+    private func requestDetail(memberID: Int64) throws -> Int64 {
+        try recordedID(connection.query("SELECT support.request_detail($1::bigint)", [memberID]))
+    }
+
+    private func events(lookup: Int64, limit: Int) throws -> [AuditEvent] {
+        try connection.query("SELECT * FROM support.user_events($1::bigint, $2::int)", [lookup, limit]).rows.map(Self.event)
+    }
+
+    private func detail(lookup: Int64) throws -> MemberDetail {
+        let row = try single(connection.query("SELECT * FROM support.user_detail($1::bigint)", [lookup]))
         return MemberDetail(
             memberID: try row.decode(Int64.self, column: "member_id"),
             email: try row.decode(String.self, column: "email"),
@@ -75,10 +103,5 @@ public struct SupportAPI {
             lastLoginAt: try row.decode(PGTimestamp?.self, column: "last_login_at"),
             createdAt: try row.decode(PGTimestamp.self, column: "created_at"),
             verifiedUntil: try row.decode(PGTimestamp?.self, column: "verified_until"))
-    }
-
-    /// A member's most recent events, newest first.
-    public func events(memberID: Int64, limit: Int = 10) throws -> [AuditEvent] {
-        try connection.query("SELECT * FROM support.user_events($1::bigint, $2::int)", [memberID, limit]).rows.map(Self.event)
     }
 }

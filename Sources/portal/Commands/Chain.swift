@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import PGClient
+import PortalStore
+
+/// `portal chain [--once] [--interval SECONDS]`: the trusted chainer of the audit log.
+struct Chain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Move committed staged audit events into the hash chain (a long-running service; --once for scripts).",
+        discussion: """
+            Support calls and the portal only stage audit events, so no open transaction can hold
+            the chain. This service chains them in the order it sees them commit. Run it as a role
+            in audit_chainer (or a superuser); several may run, they take turns on the chain head.
+            After a lost connection it reconnects, waiting up to 30 s between tries.
+            """)
+
+    @OptionGroup var options: DatabaseOptions
+    @Flag(name: .long, help: "Chain what is committed now, print how many, and exit.") var once = false
+    @Option(name: .long, help: "Seconds between looks at the staging table (0.05-60).") var interval = 0.25
+
+    func validate() throws {
+        guard (0.05...60).contains(interval) else { throw ValidationError("--interval must be between 0.05 and 60 seconds") }
+    }
+
+    func run() throws {
+        if once {
+            try PortalRunner.run(options) { connection in
+                let chained = try AuditChainer(connection: connection).chainPending()
+                return PortalReport(text: "chained \(chained) event\(chained == 1 ? "" : "s")", fields: ["chained": chained])
+            }
+            return
+        }
+        let address = DatabaseAddress.resolve(flag: options.db)
+        var backoff = interval
+        while true {
+            do {
+                let connection = try PGConnection(address)
+                defer { connection.close() }
+                let chainer = AuditChainer(connection: connection)
+                backoff = interval
+                while true {
+                    let chained = try chainer.chainPending()
+                    if chained > 0 { FileHandle.standardError.write(Data("portal chain: chained \(chained)\n".utf8)) }
+                    Thread.sleep(forTimeInterval: interval)
+                }
+            } catch {
+                FileHandle.standardError.write(Data("portal chain: \(error); retrying in \(String(format: "%.1f", backoff)) s\n".utf8))
+                Thread.sleep(forTimeInterval: backoff)
+                backoff = min(backoff * 2, 30)
+            }
+        }
+    }
+}
