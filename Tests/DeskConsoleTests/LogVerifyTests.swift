@@ -22,7 +22,12 @@ import TestSupport
             try saved.standardOutput.write(toFile: anchorFile, atomically: true, encoding: .utf8)
             _ = try BuiltProduct.run("support-desk", ["--db", uri, "-c",
                 "disable-2fa \(jane.email) --override --reason 'caller verified by ID' --ticket SUP-9"])
-            try fixture.chainAuditEvents()
+            // The trusted chainer chains the disable; an agent's role may not.
+            let refused = try BuiltProduct.run("portal", ["chain", "--once", "--db", uri])
+            #expect(refused.status == 1)
+            let chained = try BuiltProduct.run("portal", ["chain", "--once", "--json", "--db", fixture.database.uri()])
+            #expect(chained.status == 0)
+            #expect(chained.standardOutput.contains(#""chained":1"#), "\(chained.standardOutput)")
 
             let good = try BuiltProduct.run("support-desk", ["--db", uri, "-c", "log verify --anchor \(anchorFile)"])
             #expect(good.status == 0)

@@ -52,6 +52,10 @@ CREATE TABLE portal.audit_staging (
     check_id        bigint REFERENCES portal.recovery_checks
 );
 CREATE INDEX audit_staging_member ON portal.audit_staging (member_id, event_id);
+-- all_events (below) is ordered by the event number; with these, a page of the log is an index
+-- scan of each side merged, not a sort of the whole log.
+CREATE INDEX audit_events_number ON portal.audit_events ((coalesce(event_id, seq)));
+CREATE INDEX audit_events_member_number ON portal.audit_events (member_id, (coalesce(event_id, seq)));
 -- Event numbers continue where the chain's seq left off, so no number is ever shown twice.
 DO $$
 BEGIN

@@ -31,7 +31,7 @@ extension CommandRunner {
     /// `log verify [--anchor FILE]`: recomputes the whole chain here, one event at a time.
     func verifyLog(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
         let anchor = try command.option("anchor").map { path throws(ConsoleFailure) in try Self.readAnchor(path) }
-        let head = try database { try api.chainHead() }
+        let (head, staged) = try database { try api.chainState() }
         var verifier = AuditChainVerifier(head: head, anchor: anchor)
         var problem: AuditChainProblem?
         try database {
@@ -47,7 +47,6 @@ extension CommandRunner {
         } catch {
             throw .refused("the audit log does not verify: \(error.description)")
         }
-        let staged = try database { try api.stagedEventCount() }
         var report = CommandReport(command: "log verify")
         report.fields.add("verified", true)
         report.fields.add("events", checked)

@@ -51,8 +51,6 @@ public struct AuditChainLink: Sendable, Equatable {
         self.requestID = requestID
     }
 
-    /// The newest encoding version, the one new events are chained under.
-    public static let formatVersion: Int32 = 2
     /// The prev_hash of the first event.
     public static let genesisHash = [UInt8](repeating: 0, count: 32)
 

@@ -10,6 +10,8 @@ public struct PortalRefusal: Error, Sendable, Equatable, CustomStringConvertible
             case notEnrolled = "DK004", notVerified = "DK005", reasonRequired = "DK007"
             case ticketRequired = "DK008", requestConflict = "DK009", invalidArgument = "DK010"
             case auditAppendOnly = "DK011", notLocked = "DK012", customerNotFound = "DK013"
+            case busy = "DK014", noSuchRecord = "DK015", notCommitted = "DK016"
+            case lookupLimitReached = "DK017", ownAction = "DK018"
             case alreadyEnrolled = "DK101", noPendingEnrolment = "DK102", notAdministrator = "DK103"
             case duplicateAccount = "DK104", duplicate = "DK105", invalidInput = "DK106"
         }
@@ -39,6 +41,16 @@ public struct PortalRefusal: Error, Sendable, Equatable, CustomStringConvertible
         public static let notLocked = Code(base: .notLocked)
         /// No customer has that account number.
         public static let customerNotFound = Code(base: .customerNotFound)
+        /// Another session holds the member or agent open; the message names it.
+        public static let busy = Code(base: .busy)
+        /// No code check or look-up of the caller's has that id (or it is too old to answer).
+        public static let noSuchRecord = Code(base: .noSuchRecord)
+        /// The check or look-up is not committed yet, or this transaction recorded a check.
+        public static let notCommitted = Code(base: .notCommitted)
+        /// The agent has made as many look-ups this hour as the desk allows.
+        public static let lookupLimitReached = Code(base: .lookupLimitReached)
+        /// A supervisor tried to lift their own lock or limit.
+        public static let ownAction = Code(base: .ownAction)
         /// The member already has active 2FA.
         public static let alreadyEnrolled = Code(base: .alreadyEnrolled)
         /// There is no pending set-up to confirm.

@@ -33,14 +33,14 @@ extension SupportAPI {
         }
     }
 
-    /// How many events are staged and not chained yet: what `log verify` cannot vouch for.
-    public func stagedEventCount() throws -> Int {
-        try single(connection.query("SELECT staged FROM support.audit_head()")).decode(Int.self, at: 0)
-    }
-
     /// The chain head as the database holds it (supervisors).
-    public func chainHead() throws -> AuditAnchor {
-        let row = try single(connection.query("SELECT seq, hash FROM support.audit_head()"))
-        return AuditAnchor(seq: try row.decode(Int64.self, column: "seq"), hash: try row.decode([UInt8].self, column: "hash"))
+    public func chainHead() throws -> AuditAnchor { try chainState().head }
+
+    /// The head and, read with it, how many events are staged and not chained yet: what a
+    /// verification from this head cannot vouch for.
+    public func chainState() throws -> (head: AuditAnchor, staged: Int) {
+        let row = try single(connection.query("SELECT seq, hash, staged FROM support.audit_head()"))
+        return (AuditAnchor(seq: try row.decode(Int64.self, column: "seq"), hash: try row.decode([UInt8].self, column: "hash")),
+                try row.decode(Int.self, column: "staged"))
     }
 }

@@ -43,11 +43,20 @@ struct Chain: ParsableCommand {
                     if chained > 0 { FileHandle.standardError.write(Data("portal chain: chained \(chained)\n".utf8)) }
                     Thread.sleep(forTimeInterval: interval)
                 }
+            } catch let error as PGError where Self.isFinal(error) {
+                // Retrying cannot help a role without the right, or a schema without the chainer.
+                FileHandle.standardError.write(Data("portal chain: \(error.message)\n".utf8))
+                throw ExitCode(1)
             } catch {
                 FileHandle.standardError.write(Data("portal chain: \(error); retrying in \(String(format: "%.1f", backoff)) s\n".utf8))
                 Thread.sleep(forTimeInterval: backoff)
                 backoff = min(backoff * 2, 30)
             }
         }
+    }
+
+    /// A refusal that will be the same on every try: no privilege, or no such function.
+    private static func isFinal(_ error: PGError) -> Bool {
+        error.sqlState == .insufficientPrivilege || error.sqlState?.rawValue == "42883"
     }
 }

@@ -60,7 +60,7 @@ struct LookupRecordTests {
                 _ = try eve.find("jane")
                 Issue.record("the 21st look-up went through")
             } catch let error as PGError {
-                #expect(error.sqlState?.rawValue == "DK017")
+                #expect(PortalRefusal(error)?.code == .lookupLimitReached)
             }
             let sam = try fixture.agent("sam", supervisor: true)
             let samName = try sam.whoami().agent
