@@ -22,4 +22,5 @@ COPY --from=build /out/ /usr/local/bin/
 COPY sql/migrations/ /usr/local/share/supportdesk/migrations/
 USER 10001:10001
 WORKDIR /home/desk
+# The console by default; `--entrypoint portal` runs migrate, agent and the long-running `chain`.
 ENTRYPOINT ["support-desk"]

@@ -53,11 +53,25 @@ public enum ProcessRunner {
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
 
+        // The child starts with no signal blocked and every handler at its default, as from a
+        // shell: test threads are dispatch workers, which block most signals, and a child would
+        // inherit that mask and ignore the SIGTERM a test sends it.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        var allSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
         var pid = pid_t()
         let spawned = withSpawnArguments(program, arguments, environment: environment) { argv, envp in
             program.contains("/")
-                ? posix_spawn(&pid, program, &actions, nil, argv, envp)
-                : posix_spawnp(&pid, program, &actions, nil, argv, envp)
+                ? posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+                : posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
         }
         guard spawned == 0 else {
             try? FileManager.default.removeItem(at: folder)

@@ -16,6 +16,22 @@ public struct AuditChainer {
         self.batchSize = batchSize
     }
 
+    /// The channel every staged event is announced on when its transaction commits.
+    public static let stagedChannel = "supportdesk_audit_staged"
+
+    /// Subscribes this session to staged-event announcements, so `waitForStaged` wakes as soon
+    /// as any transaction that staged an event commits.
+    public func listen() throws {
+        try connection.query("LISTEN \(Self.stagedChannel)")
+    }
+
+    /// Sleeps until an announcement arrives or `timeout` seconds pass; true when one arrived.
+    /// The timeout is a safety net only: announcements are sent on commit, after `listen()`.
+    @discardableResult
+    public func waitForStaged(timeout: Double) throws -> Bool {
+        !(try connection.waitForNotifications(timeout: timeout)).isEmpty
+    }
+
     /// Chains every event committed by now, in batches; returns how many it chained.
     @discardableResult
     public func chainPending() throws -> Int {

@@ -9,14 +9,16 @@ struct Chain: ParsableCommand {
         abstract: "Move committed staged audit events into the hash chain (a long-running service; --once for scripts).",
         discussion: """
             Support calls and the portal only stage audit events, so no open transaction can hold
-            the chain. This service chains them in the order it sees them commit. Run it as a role
+            the chain. This service chains them in the order it sees them commit: it listens on
+            the channel supportdesk_audit_staged, so an event is chained as soon as its transaction
+            commits, and looks again every --interval seconds in any case. Run it as a role
             in audit_chainer (or a superuser); several may run, they take turns on the chain head.
             After a lost connection it reconnects, waiting up to 30 s between tries.
             """)
 
     @OptionGroup var options: DatabaseOptions
     @Flag(name: .long, help: "Chain what is committed now, print how many, and exit.") var once = false
-    @Option(name: .long, help: "Seconds between looks at the staging table (0.05-60).") var interval = 0.25
+    @Option(name: .long, help: "Longest wait in seconds between looks at the staging table when no commit is announced (0.05-60).") var interval = 5.0
 
     func validate() throws {
         guard (0.05...60).contains(interval) else { throw ValidationError("--interval must be between 0.05 and 60 seconds") }
@@ -31,17 +33,21 @@ struct Chain: ParsableCommand {
             return
         }
         let address = DatabaseAddress.resolve(flag: options.db)
-        var backoff = interval
+        let firstBackoff = 0.25
+        var backoff = firstBackoff
         while true {
             do {
                 let connection = try PGConnection(address)
                 defer { connection.close() }
                 let chainer = AuditChainer(connection: connection)
-                backoff = interval
+                try chainer.listen()
+                backoff = firstBackoff
                 while true {
+                    // Listening first, then chaining, loses nothing: a commit after this look
+                    // is announced to the wait below.
                     let chained = try chainer.chainPending()
                     if chained > 0 { FileHandle.standardError.write(Data("portal chain: chained \(chained)\n".utf8)) }
-                    Thread.sleep(forTimeInterval: interval)
+                    try chainer.waitForStaged(timeout: interval)
                 }
             } catch let error as PGError where Self.isFinal(error) {
                 // Retrying cannot help a role without the right, or a schema without the chainer.
