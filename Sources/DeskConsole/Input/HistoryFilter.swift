@@ -3,8 +3,8 @@ import TOTPCore
 
 /// Decides what of a typed line may enter the history file, which must never hold a recovery
 /// code: `verify USER CODE` is kept as `verify USER`, and a line in which a code can be read
-/// anywhere — split by any separators, lower case, inside a longer word, or typed in groups of
-/// four with one misheard character (`RecoveryCode.containsCode(in:)`) — is not kept at all.
+/// — split by any separators, lower case, or typed in groups of four with one misheard
+/// character (`RecoveryCode.containsCode(in:)`) — is not kept at all.
 public enum HistoryFilter {
     /// The entry to remember, or nil to remember nothing. Runs on every typed line, so it is a
     /// single linear scan.
