@@ -2,11 +2,18 @@
 // SupportDesk: a support console that disables TOTP 2FA safely, and the portal side it serves.
 import PackageDescription
 
-/// Every target of ours builds in Swift 6 mode with strict concurrency and no warnings.
+/// Every target of ours builds in Swift 6 mode with strict concurrency and no warnings. Imports
+/// are internal unless marked `public import`, so a module's public face shows what it leaks,
+/// and a file sees only the members of modules it imports itself (as hummingbird builds).
 let strict: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .treatAllWarnings(as: .error),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
+
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
 let package = Package(
     name: "SupportDesk",
@@ -21,67 +28,59 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
+        // The one implementation of HOTP/TOTP, Base32, otpauth:// URIs and recovery codes. No I/O.
+        .target(name: "TOTPCore", dependencies: [crypto], swiftSettings: strict),
+
+        // C enters only here, and only PGClient and the console's executable wrap it.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"]), .brew(["libedit"])]),
+        .target(name: "PGClient", dependencies: ["CLibPQ"], swiftSettings: strict),
+
+        // What every program shares about the database: where it is, who is connected, and the
+        // policy's refusals (the DK codes) as one error contract.
+        .target(name: "DeskDatabase", dependencies: ["PGClient"], swiftSettings: strict),
+        // The agents' client: typed calls of the `support` functions and the audit-chain
+        // verifier. What the console links, and no more (no secret box, no password hashing).
+        .target(name: "SupportClient", dependencies: ["DeskDatabase", "PGClient", "TOTPCore", crypto], swiftSettings: strict),
+        // The portal's core: typed calls of `portal_api`, password hashing, the secret box, and
+        // the trusted background work (the audit chainer).
         .target(
-            name: "TOTPCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            name: "PortalCore",
+            dependencies: ["DeskDatabase", "PGClient", "TOTPCore", crypto,
+                           .product(name: "CryptoExtras", package: "swift-crypto")],
             swiftSettings: strict),
-        .systemLibrary(
-            name: "CLibPQ",
-            pkgConfig: "libpq",
-            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
-        .systemLibrary(
-            name: "CLibEdit",
-            pkgConfig: "libedit",
-            providers: [.apt(["libedit-dev"]), .brew(["libedit"])]),
-        .target(
-            name: "PGClient",
-            dependencies: ["CLibPQ"],
-            swiftSettings: strict),
-        .target(
-            name: "PortalStore",
-            dependencies: [
-                "PGClient", "TOTPCore",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "CryptoExtras", package: "swift-crypto"),
-            ],
-            swiftSettings: strict),
-        .target(
-            name: "DeskConsole",
-            dependencies: ["PortalStore", "TOTPCore"],
-            swiftSettings: strict),
+        // Migrations and demo/scale data: stand apart, used by `portal` and the tests.
+        .target(name: "PortalSetup", dependencies: ["DeskDatabase", "PGClient", "PortalCore", "TOTPCore", crypto], swiftSettings: strict),
+
+        // The console engine, on abstract input and output.
+        .target(name: "DeskConsole", dependencies: ["DeskDatabase", "PGClient", "SupportClient", "TOTPCore"], swiftSettings: strict),
         .executableTarget(
             name: "support-desk",
-            dependencies: [
-                "DeskConsole", "CLibEdit",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["DeskConsole", "DeskDatabase", "PGClient", "CLibEdit", argumentParser],
             swiftSettings: strict),
         .executableTarget(
             name: "portal",
-            dependencies: [
-                "PortalStore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["DeskDatabase", "PGClient", "PortalCore", "PortalSetup", "TOTPCore", argumentParser],
             swiftSettings: strict),
+
+        // Test helpers: running programs (no libpq, so TOTPCore's tests need none), and the
+        // PostgreSQL fixture.
+        .target(name: "ProcessTesting", swiftSettings: strict),
         .target(
             name: "TestSupport",
-            dependencies: ["PGClient", "PortalStore", "TOTPCore"],
+            dependencies: ["PGClient", "PortalCore", "PortalSetup", "SupportClient", "TOTPCore", "ProcessTesting"],
             swiftSettings: strict),
+        .testTarget(name: "TOTPCoreTests", dependencies: ["TOTPCore", "ProcessTesting"], swiftSettings: strict),
+        .testTarget(name: "PGClientTests", dependencies: ["PGClient", "TestSupport", "ProcessTesting"], swiftSettings: strict),
         .testTarget(
-            name: "TOTPCoreTests",
-            dependencies: ["TOTPCore", "TestSupport"],
-            swiftSettings: strict),
-        .testTarget(
-            name: "PGClientTests",
-            dependencies: ["PGClient", "TestSupport"],
-            swiftSettings: strict),
-        .testTarget(
-            name: "PortalStoreTests",
-            dependencies: ["PortalStore", "TOTPCore", "PGClient", "TestSupport"],
+            name: "PolicyTests",
+            dependencies: ["DeskDatabase", "SupportClient", "PortalCore", "PortalSetup", "TOTPCore", "PGClient",
+                           "TestSupport", "ProcessTesting"],
             swiftSettings: strict),
         .testTarget(
             name: "DeskConsoleTests",
-            dependencies: ["DeskConsole", "PortalStore", "PGClient", "TOTPCore", "TestSupport"],
+            dependencies: ["DeskConsole", "DeskDatabase", "SupportClient", "PortalCore", "PortalSetup", "PGClient",
+                           "TOTPCore", "TestSupport", "ProcessTesting"],
             exclude: ["Transcripts"],
             swiftSettings: strict),
     ]

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A Swift type a result value can be read as.
 ///

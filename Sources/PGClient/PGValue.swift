@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One value of a result row, already decoded from PostgreSQL's binary format.
 ///

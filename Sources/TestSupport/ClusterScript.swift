@@ -1,3 +1,4 @@
+import ProcessTesting
 /// Runs `scripts/pg-cluster`, the same script people use, so tests and the demo start
 /// PostgreSQL the same way.
 public enum ClusterScript {

@@ -1,7 +1,10 @@
 import Foundation
-import PGClient
-import PortalStore
-import TOTPCore
+public import PGClient
+import DeskDatabase
+public import PortalCore
+import PortalSetup
+public import SupportClient
+public import TOTPCore
 
 extension DatabaseTemplate {
     /// A database with every migration of `sql/migrations` applied, built once per test process.

@@ -1,5 +1,5 @@
 import Foundation
-import PGClient
+public import PGClient
 import Synchronization
 
 /// The private PostgreSQL server that database tests run against: one per test process,

@@ -1,4 +1,4 @@
-import PGClient
+public import PGClient
 
 extension PGConnection {
     /// Opens a transaction (as a superuser) that holds a member's support guard row, so that an

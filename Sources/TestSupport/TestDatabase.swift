@@ -1,4 +1,4 @@
-import PGClient
+public import PGClient
 
 /// A database of its own for one test, dropped when the test is done with it.
 public struct TestDatabase: Sendable {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import PGClient
-import PortalStore
+import DeskDatabase
+import PortalCore
+import PortalSetup
 import TOTPCore
 
 /// What a portal subcommand reports: a sentence for people and an object for `--json`.

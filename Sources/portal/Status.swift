@@ -1,5 +1,7 @@
 import ArgumentParser
-import PortalStore
+import DeskDatabase
+import PortalCore
+import PortalSetup
 
 /// `portal status`: proves the database is reachable and says where it is.
 struct Status: ParsableCommand {

@@ -1,8 +1,8 @@
-import ArgumentParser
+public import ArgumentParser
 import DeskConsole
 import Foundation
 import PGClient
-import PortalStore
+import DeskDatabase
 
 /// The support console: agents look up customers and rescue locked-out ones.
 @main

@@ -1,5 +1,7 @@
+import TOTPCore
 import Foundation
 import Testing
+import ProcessTesting
 import TestSupport
 
 /// A process's arguments are visible to every user of the machine through `ps`, so both

@@ -1,12 +1,17 @@
 @testable import DeskConsole
+import TOTPCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 import Synchronization
 import PGClient
-import PortalStore
+import DeskDatabase
+import PortalCore
+import PortalSetup
+import SupportClient
 import Testing
+import ProcessTesting
 import TestSupport
 
 /// A lost connection: a clear message, a reconnect before the next command, and a disable that

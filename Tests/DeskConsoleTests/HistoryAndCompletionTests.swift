@@ -1,3 +1,4 @@
+import Foundation
 import DeskConsole
 import Testing
 import TOTPCore

@@ -1,6 +1,8 @@
+import TOTPCore
 import Foundation
 import PGClient
 import Testing
+import ProcessTesting
 import TestSupport
 
 /// The console as an agent meets it, on a real pseudo-terminal: banner, completion, a history

@@ -1,5 +1,7 @@
+import PGClient
 import Foundation
 import Testing
+import ProcessTesting
 import TestSupport
 
 /// `log verify` through the executable: a saved anchor verifies, and tampering behind the

@@ -1,5 +1,8 @@
+import TOTPCore
+import PGClient
 import Foundation
 import Testing
+import ProcessTesting
 import TestSupport
 
 /// `--jobs N`: look-ups side by side, yet the output, effects and exit status of a one-by-one run.

@@ -1,7 +1,11 @@
 import Foundation
 import PGClient
-import PortalStore
+import DeskDatabase
+import PortalCore
+import PortalSetup
+import SupportClient
 import Testing
+import ProcessTesting
 import TestSupport
 import TOTPCore
 

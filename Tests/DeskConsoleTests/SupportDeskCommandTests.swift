@@ -1,5 +1,8 @@
+import TOTPCore
+import PGClient
 import Foundation
 import Testing
+import ProcessTesting
 import TestSupport
 
 /// The `support-desk` executable as scripts run it: -c, -f, stdin, formats, exit statuses, stderr.

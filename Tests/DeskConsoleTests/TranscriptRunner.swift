@@ -1,6 +1,8 @@
+import TOTPCore
 import DeskConsole
 import Foundation
 import PGClient
+import ProcessTesting
 import TestSupport
 
 /// Runs a transcript file through the console engine against a real database and returns the

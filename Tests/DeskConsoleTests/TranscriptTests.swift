@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ProcessTesting
 import TestSupport
 
 /// Every command in every format, run through the engine against a real database and compared

@@ -1,5 +1,10 @@
+import PGClient
 import Foundation
-import PortalStore
+import DeskDatabase
+import PortalCore
+import PortalSetup
+import SupportClient
+import ProcessTesting
 import TestSupport
 import TOTPCore
 

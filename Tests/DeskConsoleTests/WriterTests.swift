@@ -1,4 +1,5 @@
 @testable import DeskConsole
+import Foundation
 import PGClient
 import Testing
 

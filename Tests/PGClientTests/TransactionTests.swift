@@ -1,5 +1,6 @@
 import PGClient
 import Testing
+import ProcessTesting
 import TestSupport
 
 struct Refusal: Error {}

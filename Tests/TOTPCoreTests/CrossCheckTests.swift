@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TestSupport
+import ProcessTesting
 @testable import TOTPCore
 
 /// TOTPCore against two independent implementations, oathtool (C, OATH Toolkit) and pyotp

@@ -1,5 +1,6 @@
 import PGClient
-import PortalStore
+import DeskDatabase
+import SupportClient
 
 /// Runs one parsed command against the database and describes the result; knows nothing of
 /// formats or terminals, so every command works the same in a script and on a call.

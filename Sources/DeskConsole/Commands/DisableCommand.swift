@@ -1,5 +1,6 @@
 import Foundation
-import PortalStore
+import DeskDatabase
+import SupportClient
 
 extension CommandRunner {
     /// `disable-2fa USER --reason TEXT --ticket REF [--override] [--yes]`. The request id is

@@ -1,4 +1,5 @@
-import PortalStore
+import DeskDatabase
+import SupportClient
 
 extension CommandRunner {
     /// `find QUERY`: ranked matches, numbered so the next command can say `show 2`.

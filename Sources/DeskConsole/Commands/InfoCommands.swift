@@ -1,4 +1,6 @@
-import PortalStore
+import PGClient
+import DeskDatabase
+import SupportClient
 
 extension CommandRunner {
     /// `whoami`: the login role as the database sees it, which is what the audit log records.

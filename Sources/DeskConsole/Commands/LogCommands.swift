@@ -1,6 +1,7 @@
 import Foundation
 import PGClient
-import PortalStore
+import DeskDatabase
+import SupportClient
 
 extension CommandRunner {
     /// `log [filters]` (supervisors): the audit log, newest first.

@@ -1,5 +1,7 @@
+import Foundation
 import PGClient
-import PortalStore
+import DeskDatabase
+import SupportClient
 
 extension CommandRunner {
     /// `show USER`: the member's record as an agent needs it on the call.

@@ -1,4 +1,5 @@
-import PortalStore
+import DeskDatabase
+import SupportClient
 import TOTPCore
 
 extension CommandRunner {

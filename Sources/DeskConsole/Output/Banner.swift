@@ -1,4 +1,5 @@
-import PortalStore
+public import DeskDatabase
+public import SupportClient
 
 /// The first lines an agent sees: which database, as whom. Everything from the server goes
 /// through `TerminalSafeText`, since even a database name can carry escape sequences.

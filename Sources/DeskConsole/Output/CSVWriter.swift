@@ -1,3 +1,4 @@
+import PGClient
 import Foundation
 
 /// Writes results as RFC 4180 CSV for spreadsheets. Supervisors open log exports in them, so a

@@ -1,4 +1,4 @@
-import PGClient
+public import PGClient
 
 /// A value in a command's result, typed so each format can write it by its own rules.
 public indirect enum ReportValue: Sendable, Equatable {

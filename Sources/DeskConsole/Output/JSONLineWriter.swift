@@ -1,3 +1,4 @@
+import PGClient
 /// Writes a command's result as one line of JSON (JSON Lines), so a script reads one object per
 /// command with any JSON parser. It works on UTF-8 bytes and copies clean runs whole, since a
 /// script of 100,000 look-ups spends more time here than anywhere else in the console.

@@ -1,5 +1,5 @@
-import Foundation
-import PGClient
+public import Foundation
+public import PGClient
 
 /// Times as an agent reads them on a call: local wall-clock time with the zone, and how far away
 /// ("in 14 minutes"). Scripts get ISO 8601 UTC instead, from `PGTimestamp.description`.

@@ -1,5 +1,6 @@
-import PGClient
-import PortalStore
+public import PGClient
+import DeskDatabase
+import SupportClient
 
 /// Why a command did not do what was asked, worded for the agent on the call. Scripts get the
 /// same sentence plus the SQLSTATE when the database refused.

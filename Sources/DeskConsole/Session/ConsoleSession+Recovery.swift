@@ -1,3 +1,5 @@
+import SupportClient
+import Foundation
 import PGClient
 
 /// What the console does after a lost connection: reconnect with the same parameters, then

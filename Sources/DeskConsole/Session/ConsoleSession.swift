@@ -1,5 +1,6 @@
-import PGClient
-import PortalStore
+public import PGClient
+import DeskDatabase
+import SupportClient
 
 /// The console's read–run loop, shared by the terminal, scripts and tests: read a line, run it,
 /// write the result in the chosen format, decide whether to go on. It keeps DESIGN.md's batch

@@ -1,5 +1,6 @@
-import PGClient
-import PortalStore
+public import PGClient
+import DeskDatabase
+public import SupportClient
 
 /// The console's one connection, and what it takes to get it back: libpq's reset with the same
 /// parameters, a fresh cancel key for Ctrl-C, and the policy numbers read again.

@@ -1,5 +1,6 @@
-import Foundation
-import PortalStore
+public import Foundation
+import DeskDatabase
+public import SupportClient
 
 /// What the console remembers between commands: the last `find` (so `show 2` works), emails
 /// seen (for tab completion), the policy numbers, and a disable whose answer never arrived.

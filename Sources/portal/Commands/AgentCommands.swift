@@ -1,5 +1,7 @@
 import ArgumentParser
-import PortalStore
+import DeskDatabase
+import PortalCore
+import PortalSetup
 
 /// `portal agent …`
 struct AgentCommands: ParsableCommand {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import PGClient
-import PortalStore
+import DeskDatabase
+import PortalCore
+import PortalSetup
 
 /// `portal chain [--once] [--interval SECONDS]`: the trusted chainer of the audit log.
 struct Chain: ParsableCommand {

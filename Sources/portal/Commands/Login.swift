@@ -1,6 +1,9 @@
+import PGClient
 import ArgumentParser
 import Foundation
-import PortalStore
+import DeskDatabase
+import PortalCore
+import PortalSetup
 
 /// `portal login EMAIL [--code C | --recovery-code R|-]`, password on stdin. `--recovery-code -`
 /// reads the code from stdin too, on the line after the password (a hidden prompt on a

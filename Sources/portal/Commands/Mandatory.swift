@@ -1,5 +1,7 @@
 import ArgumentParser
-import PortalStore
+import DeskDatabase
+import PortalCore
+import PortalSetup
 
 /// `portal mandatory on|off --customer A --by ADMIN_EMAIL`
 struct Mandatory: ParsableCommand {

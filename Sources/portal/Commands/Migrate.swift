@@ -1,5 +1,7 @@
 import ArgumentParser
-import PortalStore
+import DeskDatabase
+import PortalCore
+import PortalSetup
 
 /// `portal migrate`: brings the schema up to date.
 struct Migrate: ParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import PortalStore
+import DeskDatabase
+import PortalCore
+import PortalSetup
 
 /// `portal seed --demo` or `portal seed --customers N --users-per-customer M`.
 struct Seed: ParsableCommand {

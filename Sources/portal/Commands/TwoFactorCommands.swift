@@ -1,5 +1,7 @@
 import ArgumentParser
-import PortalStore
+import DeskDatabase
+import PortalCore
+import PortalSetup
 import TOTPCore
 
 /// `portal 2fa …`: what a member does on the Security tab.

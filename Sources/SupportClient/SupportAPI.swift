@@ -1,0 +1,108 @@
+import DeskDatabase
+import Foundation
+public import PGClient
+
+/// Typed calls of the `support` functions, for the console and for scripts. Every rule is the
+/// database's; this only spells the calls and decodes the rows.
+public struct SupportAPI {
+    /// The agent's own connection (its session_user is the recorded actor).
+    public let connection: PGConnection
+
+    /// Wraps a connection opened as an agent or supervisor role.
+    public init(connection: PGConnection) { self.connection = connection }
+
+    /// The agent as the database sees it.
+    public func whoami() throws -> AgentIdentity {
+        let row = try single(connection.query("SELECT agent, is_supervisor, locked_until FROM support.whoami()"))
+        return AgentIdentity(
+            agent: try row.decode(String.self, column: "agent"),
+            isSupervisor: try row.decode(Bool.self, column: "is_supervisor"),
+            lockedUntil: try row.decode(PGTimestamp?.self, column: "locked_until"))
+    }
+
+    /// The lockout and verification numbers, to word sentences and check input early.
+    public func policy() throws -> SupportPolicy {
+        let row = try single(connection.query("SELECT * FROM support.policy()"))
+        return SupportPolicy(
+            userMaxMismatches: try row.decode(Int.self, column: "user_max_mismatches"),
+            userLockSeconds: try row.decode(Int.self, column: "user_lock_seconds"),
+            agentMaxMismatches: try row.decode(Int.self, column: "agent_max_mismatches"),
+            agentLockSeconds: try row.decode(Int.self, column: "agent_lock_seconds"),
+            verificationValidSeconds: try row.decode(Int.self, column: "verification_valid_seconds"),
+            minReasonLength: try row.decode(Int.self, column: "min_reason_length"))
+    }
+
+    /// Ranked matches for an email, account number, phone number or name. The search is
+    /// recorded (and counted against the hourly limit) in its own transaction before the
+    /// database shows its answer, so no look-up goes unrecorded.
+    public func find(_ query: String, limit: Int = 20) throws -> [FoundMember] {
+        let lookup = try recordedID(connection.query("SELECT support.request_find($1, $2::int)", [query, limit]))
+        return try connection.query("SELECT * FROM support.find_results($1::bigint)", [lookup]).rows.map { row in
+            FoundMember(
+                memberID: try row.decode(Int64.self, column: "member_id"),
+                accountNumber: try row.decode(String.self, column: "account_number"),
+                customerName: try row.decode(String.self, column: "customer_name"),
+                name: try row.decode(String.self, column: "name"),
+                email: try row.decode(String.self, column: "email"),
+                role: try row.decode(String.self, column: "role"),
+                phone: try row.decode(String?.self, column: "phone"),
+                twoFactor: try Self.state(row, "twofa_state"),
+                mandatory: try row.decode(Bool.self, column: "mandatory_2fa"),
+                matchedOn: try row.decode(String.self, column: "matched_on"),
+                score: try row.decode(Double.self, column: "score"))
+        }
+    }
+
+    /// The member id for an email or `#ID`.
+    public func resolveMember(_ reference: String) throws -> Int64 {
+        try single(connection.query("SELECT support.resolve_user($1)", [reference])).decode(Int64.self, at: 0)
+    }
+
+    /// One member in full (one recorded look-up).
+    public func detail(memberID: Int64) throws -> MemberDetail {
+        try detail(lookup: try requestDetail(memberID: memberID))
+    }
+
+    /// One member in full and their latest events, as one recorded look-up (what `show` needs).
+    public func detailAndEvents(memberID: Int64, eventLimit: Int) throws -> (MemberDetail, [AuditEvent]) {
+        let lookup = try requestDetail(memberID: memberID)
+        let detail = try detail(lookup: lookup)
+        guard eventLimit > 0 else { return (detail, []) }
+        return (detail, try events(lookup: lookup, limit: eventLimit))
+    }
+
+    /// A member's most recent events, newest first (one recorded look-up).
+    public func events(memberID: Int64, limit: Int = 10) throws -> [AuditEvent] {
+        try events(lookup: try requestDetail(memberID: memberID), limit: limit)
+    }
+
+    private func requestDetail(memberID: Int64) throws -> Int64 {
+        try recordedID(connection.query("SELECT support.request_detail($1::bigint)", [memberID]))
+    }
+
+    private func events(lookup: Int64, limit: Int) throws -> [AuditEvent] {
+        try connection.query("SELECT * FROM support.user_events($1::bigint, $2::int)", [lookup, limit]).rows.map(Self.event)
+    }
+
+    private func detail(lookup: Int64) throws -> MemberDetail {
+        let row = try single(connection.query("SELECT * FROM support.user_detail($1::bigint)", [lookup]))
+        return MemberDetail(
+            memberID: try row.decode(Int64.self, column: "member_id"),
+            email: try row.decode(String.self, column: "email"),
+            name: try row.decode(String.self, column: "name"),
+            phone: try row.decode(String?.self, column: "phone"),
+            role: try row.decode(String.self, column: "role"),
+            accountNumber: try row.decode(String.self, column: "account_number"),
+            customerName: try row.decode(String.self, column: "customer_name"),
+            mandatory: try row.decode(Bool.self, column: "mandatory_2fa"),
+            mandatorySince: try row.decode(PGTimestamp?.self, column: "mandatory_since"),
+            mandatoryBy: try row.decode(String?.self, column: "mandatory_by"),
+            twoFactor: try Self.state(row, "twofa_state"),
+            twoFactorSince: try row.decode(PGTimestamp?.self, column: "twofa_since"),
+            recoveryCodesLeft: try row.decode(Int.self, column: "recovery_codes_left"),
+            lockedUntil: try row.decode(PGTimestamp?.self, column: "locked_until"),
+            lastLoginAt: try row.decode(PGTimestamp?.self, column: "last_login_at"),
+            createdAt: try row.decode(PGTimestamp.self, column: "created_at"),
+            verifiedUntil: try row.decode(PGTimestamp?.self, column: "verified_until"))
+    }
+}

@@ -1,0 +1,130 @@
+public import DeskDatabase
+public import Foundation
+public import PGClient
+
+/// Who the console is connected as, as the database sees it (session_user).
+public struct AgentIdentity: Sendable, Equatable {
+    /// The agent's login role.
+    public let agent: String
+    /// Whether the role may use supervisor functions.
+    public let isSupervisor: Bool
+    /// Set while the agent is locked out of code checks.
+    public let lockedUntil: PGTimestamp?
+}
+
+/// One ranked search hit.
+public struct FoundMember: Sendable, Equatable {
+    public let memberID: Int64
+    public let accountNumber: String
+    public let customerName: String
+    public let name: String
+    public let email: String
+    public let role: String
+    public let phone: String?
+    public let twoFactor: TwoFactorState
+    public let mandatory: Bool
+    /// What matched: `email`, `account`, `phone`, `name` or `customer`.
+    public let matchedOn: String
+    /// 0…1, higher first.
+    public let score: Double
+}
+
+/// One member in full, as an agent on a call needs it.
+public struct MemberDetail: Sendable, Equatable {
+    public let memberID: Int64
+    public let email: String
+    public let name: String
+    public let phone: String?
+    public let role: String
+    public let accountNumber: String
+    public let customerName: String
+    /// Whether the customer enforces 2FA; a member whose 2FA is disabled must set it up again.
+    public let mandatory: Bool
+    public let mandatorySince: PGTimestamp?
+    public let mandatoryBy: String?
+    public let twoFactor: TwoFactorState
+    public let twoFactorSince: PGTimestamp?
+    public let recoveryCodesLeft: Int
+    /// Set while code checks for this member are locked.
+    public let lockedUntil: PGTimestamp?
+    public let lastLoginAt: PGTimestamp?
+    public let createdAt: PGTimestamp
+    /// Until when this agent's unused match for this member allows a disable.
+    public let verifiedUntil: PGTimestamp?
+}
+
+/// The outcome of checking a recovery code read over the phone.
+public enum RecoveryCheckOutcome: String, Sendable, Equatable {
+    case match, mismatch, malformed, locked
+    case notEnrolled = "not_enrolled"
+}
+
+/// What the database said about one code check.
+public struct RecoveryCheck: Sendable, Equatable {
+    public let outcome: RecoveryCheckOutcome
+    /// After a mismatch: mismatches left before the member is locked.
+    public let attemptsLeft: Int?
+    /// When locked (now or by this mismatch): until when.
+    public let lockedUntil: PGTimestamp?
+    /// `user` or `agent`: whose lock it is.
+    public let lockedScope: String?
+    /// After a match: until when it can be used for a disable.
+    public let usableUntil: PGTimestamp?
+}
+
+/// An audit event as agents see it (without the chain's hashes).
+public struct AuditEvent: Sendable, Equatable {
+    public let seq: Int64
+    public let occurredAt: PGTimestamp
+    public let actor: String
+    public let action: String
+    /// The member's email, the customer's account number, or the agent's name.
+    public let target: String
+    public let accountNumber: String?
+    public let reason: String?
+    public let ticket: String?
+    public let requestID: UUID?
+}
+
+/// Filters for the audit log; nil means "any".
+public struct AuditLogFilter: Sendable, Equatable {
+    public var since: PGTimestamp?
+    public var until: PGTimestamp?
+    public var agent: String?
+    public var account: String?
+    public var email: String?
+    public var action: String?
+    /// Paging: only events older than this seq.
+    public var beforeSeq: Int64?
+    public var limit: Int
+
+    /// Every event, newest first, `limit` at a time.
+    public init(limit: Int = 50) { self.limit = limit }
+}
+
+/// The policy numbers from `portal.settings` that an agent is told about.
+public struct SupportPolicy: Sendable, Equatable {
+    /// Mismatches for one member before their recovery is locked.
+    public let userMaxMismatches: Int
+    /// How long a member's recovery stays locked, in seconds.
+    public let userLockSeconds: Int
+    /// Mismatches across members before the agent is locked.
+    public let agentMaxMismatches: Int
+    /// How long an agent stays locked, in seconds.
+    public let agentLockSeconds: Int
+    /// How long a match allows a disable, in seconds.
+    public let verificationValidSeconds: Int
+    /// The shortest reason a disable or unlock accepts.
+    public let minReasonLength: Int
+}
+
+/// One server session: its process id and start time (a pid alone can be reused).
+public struct SessionIdentity: Sendable, Equatable {
+    public let pid: Int32
+    public let started: PGTimestamp
+
+    public init(pid: Int32, started: PGTimestamp) {
+        self.pid = pid
+        self.started = started
+    }
+}
