@@ -23,18 +23,11 @@ struct CommandRunner {
 
     var api: SupportAPI { link.api }
 
+    /// Runs a command through the handler its spec names.
     func run(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
-        switch command.name {
-        case "find": return try find(command)
-        case "show": return try show(command)
-        case "verify": return try verify(command)
-        case "disable-2fa": return try disable(command)
-        case "unlock": return try unlock(command)
-        case "log": return try log(command)
-        case "log verify": return try verifyLog(command)
-        case "log anchor": return try anchor(command)
-        case "whoami": return try whoami(command)
-        default: return try help(command)
+        switch CommandTable.spec(command.command).action {
+        case .lookUp(let handler), .change(let handler): return try handler(self)(command)
+        case .quit: throw .usage("quit leaves the console; it does not run")
         }
     }
 
@@ -83,7 +76,7 @@ struct CommandRunner {
     func required(_ command: ParsedCommand, _ flag: String, asking question: String) throws(ConsoleFailure) -> String {
         if let value = command.option(flag) { return value }
         if interactive, let answer = ask(question) { return answer }
-        throw .usage("\(command.name) needs --\(flag) \(CommandTable.all.first { $0.name == command.name }?.flag(flag)?.value ?? "VALUE")")
+        throw .usage("\(command.name) needs --\(flag) \(CommandTable.spec(command.command).flag(flag)?.value ?? "VALUE")")
     }
 
     /// Database text quoted inside a sentence, escaped for the terminal.

@@ -10,8 +10,10 @@ public struct CommandSpec: Sendable {
         public let help: String
     }
 
+    /// Which command this is.
+    public let command: CommandName
     /// The name typed, `log verify` for a sub-command.
-    public let name: String
+    public var name: String { command.rawValue }
     /// Other names that run it.
     public let aliases: [String]
     /// The synopsis after the name, e.g. `USER [CODE]`.
@@ -27,10 +29,18 @@ public struct CommandSpec: Sendable {
     public let maximum: Int?
     /// Only supervisors may run it (the database enforces it; this only groups `help`).
     public let supervisorOnly: Bool
+    /// Whether its first positional word names a member (an email, `#ID` or a row), so tab
+    /// completion offers the emails seen.
+    public let namesMember: Bool
+    /// What running it does.
+    let action: CommandAction
 
-    init(_ name: String, aliases: [String] = [], synopsis: String = "", summary: String, details: String = "",
-         flags: [Flag] = [], positionals: (minimum: Int, maximum: Int?) = (0, 0), supervisorOnly: Bool = false) {
-        self.name = name
+    init(_ command: CommandName, aliases: [String] = [], synopsis: String = "", summary: String, details: String = "",
+         flags: [Flag] = [], positionals: (minimum: Int, maximum: Int?) = (0, 0), supervisorOnly: Bool = false,
+         namesMember: Bool = false, action: CommandAction) {
+        self.command = command
+        self.namesMember = namesMember
+        self.action = action
         self.aliases = aliases
         self.synopsis = synopsis
         self.summary = summary
@@ -45,12 +55,35 @@ public struct CommandSpec: Sendable {
     public var usage: String { synopsis.isEmpty ? name : "\(name) \(synopsis)" }
 
     func flag(_ name: String) -> Flag? { flags.first { $0.name == name } }
+
+    /// Commands that change nothing, so a script may run them side by side (`--jobs`).
+    var isLookUp: Bool {
+        if case .lookUp = action { return true }
+        return false
+    }
 }
+
+/// What running a command does. A look-up changes nothing, so a script may run several side by
+/// side (`--jobs`); `verify` is no look-up: every attempt is recorded and counts towards a lock,
+/// in order.
+enum CommandAction: Sendable {
+    /// Runs against the database (or answers from the table) and changes nothing.
+    case lookUp(CommandHandler)
+    /// Runs against the database and may change it: one at a time, in order.
+    case change(CommandHandler)
+    /// Leaves the console.
+    case quit
+}
+
+/// The method of `CommandRunner` that runs a command.
+typealias CommandHandler = @Sendable (CommandRunner) -> (ParsedCommand) throws(ConsoleFailure) -> CommandReport
 
 /// A command line split into its command, positional words and flags.
 public struct ParsedCommand: Sendable, Equatable {
+    /// Which command it is.
+    public let command: CommandName
     /// The command's canonical name.
-    public let name: String
+    public var name: String { command.rawValue }
     /// Words that are not flags, in order.
     public let positionals: [String]
     /// Flags with values.
@@ -104,6 +137,6 @@ extension CommandSpec {
         if positionals.count < minimum || maximum.map({ positionals.count > $0 }) == true {
             throw .usage("usage: \(usage)")
         }
-        return ParsedCommand(name: name, positionals: positionals, options: options, switches: switches)
+        return ParsedCommand(command: command, positionals: positionals, options: options, switches: switches)
     }
 }

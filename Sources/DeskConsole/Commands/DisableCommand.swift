@@ -16,7 +16,7 @@ extension CommandRunner {
         let detail = try database { try api.detail(memberID: target.id) }
         let who = safe(detail.email)
 
-        var report = CommandReport(command: "disable-2fa")
+        var report = CommandReport(command: command.name)
         if interactive && !command.has("yes") && (override || detail.verifiedUntil != nil) {
             report.human.append(.line("Disable 2FA for \(safe(detail.name)) <\(who)>, \(safe(detail.customerName)) (\(safe(detail.accountNumber)))\(override ? " WITHOUT a code check (override)" : "").", .heading))
             report.human.append(.line("  Reason: \(safe(reason))", .plain))
@@ -70,7 +70,7 @@ extension CommandRunner {
             throw .usage("usage: unlock USER --reason TEXT, or unlock --agent NAME --reason TEXT")
         }
         let reason = try required(command, "reason", asking: "Reason (why, in words): ")
-        var report = CommandReport(command: "unlock")
+        var report = CommandReport(command: command.name)
         let event: AuditEvent
         let who: String
         if let agent {

@@ -10,7 +10,7 @@ extension CommandRunner {
         state.lastFind = matches
         if interactive { state.remember(emails: matches.map(\.email)) }
 
-        var report = CommandReport(command: "find")
+        var report = CommandReport(command: command.name)
         report.fields.add("query", query)
         report.fields.add("count", Int64(matches.count))
         report.fields.add("matches", .records(matches.enumerated().map { index, match in

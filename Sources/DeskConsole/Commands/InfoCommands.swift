@@ -6,7 +6,7 @@ extension CommandRunner {
     /// `whoami`: the login role as the database sees it, which is what the audit log records.
     func whoami(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
         let identity = try database { try api.whoami() }
-        var report = CommandReport(command: "whoami")
+        var report = CommandReport(command: command.name)
         report.fields.add("agent", identity.agent)
         report.fields.add("supervisor", identity.isSupervisor)
         report.fields.add("locked_until", identity.lockedUntil)
@@ -22,7 +22,7 @@ extension CommandRunner {
 
     /// `help [COMMAND]`.
     func help(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
-        var report = CommandReport(command: "help")
+        var report = CommandReport(command: command.name)
         if !command.positionals.isEmpty {
             guard let (spec, consumed) = CommandTable.spec(for: command.positionals), consumed == command.positionals.count else {
                 throw .usage("there is no command \(TerminalSafeText.escape(command.positionals.joined(separator: " "))) (type help for the list)")

@@ -18,7 +18,7 @@ extension CommandRunner {
         }
         let events = try database { try api.auditLog(filter) }
 
-        var report = CommandReport(command: "log")
+        var report = CommandReport(command: command.name)
         report.fields.add("count", Int64(events.count))
         report.fields.add("events", .records(events.map(eventRecord)))
         report.rowsKey = "events"
@@ -48,7 +48,7 @@ extension CommandRunner {
         } catch {
             throw .refused("the audit log does not verify: \(error.description)")
         }
-        var report = CommandReport(command: "log verify")
+        var report = CommandReport(command: command.name)
         report.fields.add("verified", true)
         report.fields.add("events", checked)
         report.fields.add("staged", Int64(staged))
@@ -70,7 +70,7 @@ extension CommandRunner {
     /// `log anchor`: the head, as one line to keep outside the database.
     func anchor(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
         let head = try database { try api.chainHead() }
-        var report = CommandReport(command: "log anchor")
+        var report = CommandReport(command: command.name)
         report.fields.add("seq", head.seq)
         report.fields.add("hash", head.hexHash)
         report.fields.add("anchor", head.description)

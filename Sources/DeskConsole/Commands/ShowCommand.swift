@@ -11,7 +11,7 @@ extension CommandRunner {
         let (detail, events) = try database { try api.detailAndEvents(memberID: target.id, eventLimit: eventCount) }
         if interactive { state.remember(emails: [detail.email]) }
 
-        var report = CommandReport(command: "show")
+        var report = CommandReport(command: command.name)
         report.fields.add("member_id", detail.memberID)
         report.fields.add("email", detail.email)
         report.fields.add("name", detail.name)

@@ -13,7 +13,7 @@ extension CommandRunner {
         }
         guard code.contains(where: { !$0.isWhitespace }) else { throw .usage("no code was entered") }
 
-        var report = CommandReport(command: "verify")
+        var report = CommandReport(command: command.name)
         if interactive {
             report.human.append(.line("Read back to the caller: \(safe(Self.readBack(code)))", .plain))
         }

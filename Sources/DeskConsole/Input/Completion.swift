@@ -30,7 +30,7 @@ public enum Completion {
     /// Whether the word being typed is where a member goes: the first positional of a command
     /// that names one, not the value of a flag.
     private static func takesUser(_ spec: CommandSpec, words: [String]) -> Bool {
-        guard ["show", "verify", "disable-2fa", "unlock"].contains(spec.name) else { return false }
+        guard spec.namesMember else { return false }
         if let last = words.last, last.hasPrefix("--"), spec.flag(String(last.dropFirst(2)))?.value != nil { return false }
         let positionalsSoFar = words.dropFirst().enumerated().filter { index, word in
             !word.hasPrefix("--") && !(index > 0 && words[index].hasPrefix("--") && spec.flag(String(words[index].dropFirst(2)))?.value != nil)

@@ -88,11 +88,3 @@ extension ConsoleSession {
         return flush(waitingWhile: { _ in true }) ?? (anyFailed ? .failure : .success)
     }
 }
-
-extension CommandSpec {
-    /// Commands that change nothing, so a script may run them side by side (`--jobs`).
-    /// `verify` is not one: every attempt is recorded and counts towards a lock, in order.
-    var isLookUp: Bool {
-        ["find", "show", "whoami", "help", "log", "log verify", "log anchor"].contains(name)
-    }
-}

@@ -111,7 +111,7 @@ public final class ConsoleSession {
         guard let (spec, consumed) = CommandTable.spec(for: words) else {
             return .refuse(command: first, .usage("unknown command '\(TerminalSafeText.escape(first))' (type help for the list)"))
         }
-        if spec.name == "quit" { return .quit }
+        if case .quit = spec.action { return .quit }
         do {
             return .run(spec, try spec.parse(words[consumed...]))
         } catch {

@@ -1,0 +1,15 @@
+/// Every command the console knows, by the name typed (`log verify` takes two words). The one
+/// list: the table gives each its help and handler, and nothing else spells the names.
+public enum CommandName: String, Sendable, CaseIterable {
+    case find
+    case show
+    case verify
+    case disable = "disable-2fa"
+    case unlock
+    case log
+    case logVerify = "log verify"
+    case logAnchor = "log anchor"
+    case whoami
+    case help
+    case quit
+}
