@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "ProcessTesting", swiftSettings: strict),
         .target(
             name: "TestSupport",
-            dependencies: ["PGClient", "PortalCore", "PortalSetup", "SupportClient", "TOTPCore", "ProcessTesting"],
+            dependencies: ["DeskDatabase", "PGClient", "PortalCore", "PortalSetup", "SupportClient", "TOTPCore", "ProcessTesting"],
             swiftSettings: strict),
         .testTarget(name: "TOTPCoreTests", dependencies: ["TOTPCore", "ProcessTesting"], swiftSettings: strict),
         .testTarget(name: "PGClientTests", dependencies: ["PGClient", "TestSupport", "ProcessTesting"], swiftSettings: strict),

@@ -8,7 +8,7 @@ extension SupportAPI {
     public func auditLog(_ filter: AuditLogFilter) throws -> [AuditEvent] {
         try connection.query(
             "SELECT * FROM support.audit_log($1::timestamptz, $2::timestamptz, $3, $4, $5, $6, $7::bigint, $8::int)",
-            [filter.since, filter.until, filter.agent, filter.account, filter.email, filter.action, filter.beforeSeq, filter.limit]
+            [filter.since, filter.until, filter.agent, filter.account, filter.email, filter.action?.rawValue, filter.beforeSeq, filter.limit]
         ).rows.map(Self.event)
     }
 

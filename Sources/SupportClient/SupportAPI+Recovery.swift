@@ -17,7 +17,7 @@ extension SupportAPI {
             outcome: outcome,
             attemptsLeft: try row.decode(Int?.self, column: "attempts_left"),
             lockedUntil: try row.decode(PGTimestamp?.self, column: "locked_until"),
-            lockedScope: try row.decode(String?.self, column: "locked_scope"),
+            lockedScope: try Self.optionalShape(row, "locked_scope"),
             usableUntil: try row.decode(PGTimestamp?.self, column: "usable_until"))
     }
 

@@ -18,10 +18,23 @@ extension SupportAPI {
     }
 
     static func state(_ row: PGRow, _ column: String) throws -> TwoFactorState {
-        guard let state = TwoFactorState(rawValue: try row.decode(String.self, column: column)) else {
-            throw PGError(.decoding, message: "unknown 2FA state in \(column)")
+        try shape(row, column)
+    }
+
+    /// A text column that holds one of a closed set of names (2FA states, roles, actions, …).
+    /// A name this build does not know means the schema is newer than the console.
+    static func shape<Shape: RawRepresentable>(_ row: PGRow, _ column: String) throws -> Shape where Shape.RawValue == String {
+        let text = try row.decode(String.self, column: column)
+        guard let value = Shape(rawValue: text) else {
+            throw PGError(.decoding, message: "unknown \(column) '\(text)' (is the database's schema newer than this console?)")
         }
-        return state
+        return value
+    }
+
+    /// As `shape`, for a column that may be NULL.
+    static func optionalShape<Shape: RawRepresentable>(_ row: PGRow, _ column: String) throws -> Shape? where Shape.RawValue == String {
+        guard try row.decode(String?.self, column: column) != nil else { return nil }
+        return try shape(row, column) as Shape
     }
 
     static func event(_ row: PGRow) throws -> AuditEvent {
@@ -29,7 +42,7 @@ extension SupportAPI {
             seq: try row.decode(Int64.self, column: "seq"),
             occurredAt: try row.decode(PGTimestamp.self, column: "occurred_at"),
             actor: try row.decode(String.self, column: "actor"),
-            action: try row.decode(String.self, column: "action"),
+            action: try shape(row, "action"),
             target: try row.decode(String.self, column: "target"),
             accountNumber: try row.decode(String?.self, column: "account_number"),
             reason: try row.decode(String?.self, column: "reason"),

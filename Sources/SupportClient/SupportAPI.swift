@@ -44,11 +44,11 @@ public struct SupportAPI {
                 customerName: try row.decode(String.self, column: "customer_name"),
                 name: try row.decode(String.self, column: "name"),
                 email: try row.decode(String.self, column: "email"),
-                role: try row.decode(String.self, column: "role"),
+                role: try Self.shape(row, "role"),
                 phone: try row.decode(String?.self, column: "phone"),
                 twoFactor: try Self.state(row, "twofa_state"),
                 mandatory: try row.decode(Bool.self, column: "mandatory_2fa"),
-                matchedOn: try row.decode(String.self, column: "matched_on"),
+                matchedOn: try Self.shape(row, "matched_on"),
                 score: try row.decode(Double.self, column: "score"))
         }
     }
@@ -91,7 +91,7 @@ public struct SupportAPI {
             email: try row.decode(String.self, column: "email"),
             name: try row.decode(String.self, column: "name"),
             phone: try row.decode(String?.self, column: "phone"),
-            role: try row.decode(String.self, column: "role"),
+            role: try Self.shape(row, "role"),
             accountNumber: try row.decode(String.self, column: "account_number"),
             customerName: try row.decode(String.self, column: "customer_name"),
             mandatory: try row.decode(Bool.self, column: "mandatory_2fa"),

@@ -19,12 +19,12 @@ public struct FoundMember: Sendable, Equatable {
     public let customerName: String
     public let name: String
     public let email: String
-    public let role: String
+    public let role: MemberRole
     public let phone: String?
     public let twoFactor: TwoFactorState
     public let mandatory: Bool
-    /// What matched: `email`, `account`, `phone`, `name` or `customer`.
-    public let matchedOn: String
+    /// What matched.
+    public let matchedOn: MatchKind
     /// 0…1, higher first.
     public let score: Double
 }
@@ -35,7 +35,7 @@ public struct MemberDetail: Sendable, Equatable {
     public let email: String
     public let name: String
     public let phone: String?
-    public let role: String
+    public let role: MemberRole
     public let accountNumber: String
     public let customerName: String
     /// Whether the customer enforces 2FA; a member whose 2FA is disabled must set it up again.
@@ -66,8 +66,8 @@ public struct RecoveryCheck: Sendable, Equatable {
     public let attemptsLeft: Int?
     /// When locked (now or by this mismatch): until when.
     public let lockedUntil: PGTimestamp?
-    /// `user` or `agent`: whose lock it is.
-    public let lockedScope: String?
+    /// Whose lock it is.
+    public let lockedScope: LockScope?
     /// After a match: until when it can be used for a disable.
     public let usableUntil: PGTimestamp?
 }
@@ -77,7 +77,7 @@ public struct AuditEvent: Sendable, Equatable {
     public let seq: Int64
     public let occurredAt: PGTimestamp
     public let actor: String
-    public let action: String
+    public let action: AuditAction
     /// The member's email, the customer's account number, or the agent's name.
     public let target: String
     public let accountNumber: String?
@@ -93,7 +93,7 @@ public struct AuditLogFilter: Sendable, Equatable {
     public var agent: String?
     public var account: String?
     public var email: String?
-    public var action: String?
+    public var action: AuditAction?
     /// Paging: only events older than this seq.
     public var beforeSeq: Int64?
     public var limit: Int

@@ -1,6 +1,6 @@
 import Foundation
 public import PGClient
-import DeskDatabase
+public import DeskDatabase
 public import PortalCore
 import PortalSetup
 public import SupportClient
@@ -61,14 +61,14 @@ public struct PortalFixture {
     /// A team member without 2FA; returns the member id.
     @discardableResult
     public func member(_ email: String, account: String = "MS-10442", name: String = "Jane Doe",
-                       role: String = "member", phone: String? = nil) throws -> Int64 {
+                       role: MemberRole = .member, phone: String? = nil) throws -> Int64 {
         try portal.addMember(account: account, email: email, name: name, role: role, phone: phone,
                              passwordHash: Self.passwordHash)
     }
 
     /// A team member with active 2FA, enrolled through the portal's own steps.
     public func enrolledMember(_ email: String, account: String = "MS-10442", name: String = "Jane Doe",
-                               role: String = "member", phone: String? = nil) throws -> EnrolledMember {
+                               role: MemberRole = .member, phone: String? = nil) throws -> EnrolledMember {
         let id = try member(email, account: account, name: name, role: role, phone: phone)
         let uri = try portal.beginEnrolment(email: email)
         guard let totp = uri.makeTOTP() else { fatalError("the portal made a URI without a TOTP") }

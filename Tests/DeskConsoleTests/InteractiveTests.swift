@@ -1,3 +1,4 @@
+import DeskDatabase
 import TOTPCore
 import Foundation
 import PGClient
@@ -19,7 +20,7 @@ import TestSupport
                      _ body: (PseudoTerminal, Setup) throws -> Void) throws {
         try withPortalFixture { fixture in
             try fixture.customer()
-            let jane = try fixture.enrolledMember("jane@acme.example", role: "administrator")
+            let jane = try fixture.enrolledMember("jane@acme.example", role: .administrator)
             try fixture.member("john@acme.example", name: "John Smith")
             let uri = fixture.database.uri(user: try fixture.agentRole("kim"))
             let home = NSTemporaryDirectory() + "sd-home-\(UUID().uuidString.prefix(8))"

@@ -23,7 +23,7 @@ import TOTPCore
 
         let portal = PortalAPI(connection: admin, secrets: PortalFixture.secrets)
         _ = try portal.createCustomer(account: "MS-10442", name: "Acme Hosting Ltd")
-        _ = try portal.addMember(account: "MS-10442", email: "jane@acme.example", name: "Jane Doe", role: "member",
+        _ = try portal.addMember(account: "MS-10442", email: "jane@acme.example", name: "Jane Doe", role: .member,
                                  phone: nil, passwordHash: PortalFixture.passwordHash)
         let totp = try #require(try portal.beginEnrolment(email: "jane@acme.example").makeTOTP())
         let codes = try portal.confirmEnrolment(email: "jane@acme.example", code: try totp.code(clock: SystemOTPClock()))

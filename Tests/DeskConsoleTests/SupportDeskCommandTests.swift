@@ -1,3 +1,4 @@
+import DeskDatabase
 import TOTPCore
 import PGClient
 import Foundation
@@ -11,7 +12,7 @@ import TestSupport
     func withAgent<T>(_ body: (PortalFixture, String, EnrolledMember) throws -> T) throws -> T {
         try withPortalFixture { fixture in
             try fixture.customer()
-            let jane = try fixture.enrolledMember("jane@acme.example", role: "administrator")
+            let jane = try fixture.enrolledMember("jane@acme.example", role: .administrator)
             return try body(fixture, fixture.database.uri(user: try fixture.agentRole("kim")), jane)
         }
     }

@@ -22,12 +22,12 @@ struct TranscriptWorld {
         self.fixture = fixture
         try fixture.customer("MS-10442", name: "Acme Hosting Ltd")
         try fixture.customer("NW-20417", name: "Northwind Traders")
-        let jane = try fixture.enrolledMember("jane@acme.example", name: "Jane Doe", role: "administrator", phone: "+44 20 7946 0958")
+        let jane = try fixture.enrolledMember("jane@acme.example", name: "Jane Doe", role: .administrator, phone: "+44 20 7946 0958")
         try fixture.member("john@acme.example", name: "John Smith", phone: "+44 20 7946 0011")
         let priya = try fixture.enrolledMember("priya@acme.example", name: "Priya Patel")
         try fixture.member("mallory@acme.example", name: "Mallory \u{1B}[2J\u{202E}evil")
         try fixture.member("formula@acme.example", name: "=HYPERLINK(\"http://x.example\")")
-        let olivia = try fixture.enrolledMember("olivia@northwind.example", account: "NW-20417", name: "Olivia Brown", role: "administrator")
+        let olivia = try fixture.enrolledMember("olivia@northwind.example", account: "NW-20417", name: "Olivia Brown", role: .administrator)
         let chloe = try fixture.enrolledMember("chloe@northwind.example", account: "NW-20417", name: "Chloé Martin")
         _ = try fixture.portal.setMandatory(account: "NW-20417", administratorEmail: olivia.email, on: true)
         enrolled = ["jane": jane, "priya": priya, "chloe": chloe, "olivia": olivia]

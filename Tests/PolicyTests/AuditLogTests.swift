@@ -15,7 +15,7 @@ struct AuditLogTests {
     static func history(_ fixture: PortalFixture) throws -> (kim: SupportAPI, boss: SupportAPI, jane: EnrolledMember) {
         try fixture.customer()
         try fixture.customer("XY-20001", name: "Zeta \u{202E}Networks")
-        let jane = try fixture.enrolledMember("jane@acme.example", role: "administrator")
+        let jane = try fixture.enrolledMember("jane@acme.example", role: .administrator)
         let zed = try fixture.enrolledMember("zed@zeta.example", account: "XY-20001", name: "Zed")
         let kim = try fixture.agent("kim")
         let boss = try fixture.agent("boss", supervisor: true)
@@ -155,15 +155,15 @@ struct AuditLogTests {
             var filter = AuditLogFilter()
             #expect(try boss.auditLog(filter).map(\.seq) == [7, 6, 5, 4, 3, 2, 1])
             filter.agent = kimRole
-            #expect(try boss.auditLog(filter).map(\.action) == ["2fa_disabled_support", "recovery_verified", "recovery_failed"])
+            #expect(try boss.auditLog(filter).map(\.action.rawValue) == ["2fa_disabled_support", "recovery_verified", "recovery_failed"])
             filter = AuditLogFilter()
             filter.account = "xy-20001"
-            #expect(try boss.auditLog(filter).map(\.action) == ["2fa_disabled_override", "2fa_enabled"])
+            #expect(try boss.auditLog(filter).map(\.action.rawValue) == ["2fa_disabled_override", "2fa_enabled"])
             filter = AuditLogFilter()
             filter.email = jane.email.uppercased()
             #expect(try boss.auditLog(filter).count == 5)
             filter = AuditLogFilter()
-            filter.action = "mandatory_on"
+            filter.action = .mandatoryOn
             #expect(try boss.auditLog(filter).first?.reason == "by jane@acme.example")
             filter = AuditLogFilter(limit: 3)
             let firstPage = try boss.auditLog(filter)
@@ -174,9 +174,10 @@ struct AuditLogTests {
             filter.since = third
             filter.until = PGTimestamp(microsecondsSinceUnixEpoch: third.microsecondsSinceUnixEpoch + 1)
             #expect(try boss.auditLog(filter).map(\.seq) == [3])
-            filter = AuditLogFilter()
-            filter.action = "2fa_deleted"
-            #expect(refusal { _ = try boss.auditLog(filter) } == .invalidArgument)
+            // The typed filter cannot name an unknown action; the database refuses one from raw SQL.
+            #expect(refusal {
+                try boss.connection.query("SELECT * FROM support.audit_log(NULL, NULL, NULL, NULL, NULL, '2fa_deleted', NULL, 50)")
+            } == .invalidArgument)
             filter = AuditLogFilter()
             filter.account = "ZZ-000"
             #expect(refusal { _ = try boss.auditLog(filter) } == .customerNotFound)
@@ -189,7 +190,7 @@ struct AuditLogTests {
         try withPortalFixture { fixture in
             try fixture.connection.query("UPDATE portal.settings SET agent_max_mismatches = 5")
             try fixture.customer()
-            let admin = try fixture.enrolledMember("admin@acme.example", name: "Ada Admin", role: "administrator")
+            let admin = try fixture.enrolledMember("admin@acme.example", name: "Ada Admin", role: .administrator)
             let lee = try fixture.enrolledMember("lee@acme.example", name: "Lee")
             let kim = try fixture.agent("kim")
             let boss = try fixture.agent("boss", supervisor: true)
@@ -216,7 +217,9 @@ struct AuditLogTests {
             _ = try boss.overrideDisable(memberID: again.memberID, reason: "no codes left, video check", ticket: "SUP-11", requestID: UUID())
             // Lock events join the log when the chainer chains the mismatch that started them.
             try fixture.chainAuditEvents()
-            let actions = Set(try boss.auditLog(AuditLogFilter(limit: 100)).map(\.action))
+            let actions = Set(try boss.auditLog(AuditLogFilter(limit: 100)).map(\.action.rawValue))
+            #expect(try fixture.connection.query("SELECT unnest(portal.audit_actions())").rows.map { try $0.decode(String.self, at: 0) }
+                    == AuditAction.names, "the Swift type and the schema list the same actions, in the same order")
             #expect(actions == [
                 "2fa_enabled", "2fa_disabled_self", "2fa_disabled_support", "2fa_disabled_override",
                 "recovery_verified", "recovery_failed", "recovery_locked", "agent_locked", "lock_cleared",

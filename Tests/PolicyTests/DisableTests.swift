@@ -30,7 +30,7 @@ struct DisableTests {
             #expect(refusal { _ = try kim.disable(memberID: jane.memberID, reason: ok, ticket: " ", requestID: UUID()) } == .ticketRequired)
             #expect(refusal { _ = try kim.disable(memberID: jane.memberID, reason: ok, ticket: "SUP 1; DROP", requestID: UUID()) } == .ticketRequired)
             let event = try kim.disable(memberID: jane.memberID, reason: "  \(ok)  ", ticket: "SUP-1", requestID: UUID())
-            #expect(event.action == "2fa_disabled_support" && event.reason == ok && event.ticket == "SUP-1")
+            #expect(event.action.rawValue == "2fa_disabled_support" && event.reason == ok && event.ticket == "SUP-1")
             #expect(event.target == jane.email && event.accountNumber == "MS-10442")
             let detail = try kim.detail(memberID: jane.memberID)
             #expect(detail.twoFactor == .off && detail.recoveryCodesLeft == 0 && detail.verifiedUntil == nil)
@@ -134,7 +134,7 @@ struct DisableTests {
                     memberID: jane.memberID, reason: "no codes left, identity checked by video", ticket: "SUP-9", requestID: UUID())
             }
             let events = results.compactMap { try? $0.get() }
-            #expect(events.count == 1 && events.first?.action == "2fa_disabled_override" && events.first?.actor == role)
+            #expect(events.count == 1 && events.first?.action.rawValue == "2fa_disabled_override" && events.first?.actor == role)
         }
     }
 }

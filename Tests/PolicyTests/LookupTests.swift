@@ -14,7 +14,7 @@ struct LookupTests {
     static func people(_ fixture: PortalFixture) throws {
         try fixture.customer("MS-10442", name: "Acme Hosting Ltd")
         try fixture.customer("NW-2001", name: "Northwind Traders")
-        try fixture.member("jane.doe@acme.example", account: "MS-10442", name: "Jane Doe", role: "administrator", phone: "+44 20 7946 0958")
+        try fixture.member("jane.doe@acme.example", account: "MS-10442", name: "Jane Doe", role: .administrator, phone: "+44 20 7946 0958")
         try fixture.member("john.smith@acme.example", account: "MS-10442", name: "John Smith", phone: "(555) 010-4477")
         try fixture.member("janet@northwind.example", account: "NW-2001", name: "Janet Leverling", phone: "+1 206 555 3412")
         try fixture.member("andrew@northwind.example", account: "NW-2001", name: "Andrew Fuller")
@@ -26,11 +26,11 @@ struct LookupTests {
             try Self.people(fixture)
             let agent = try fixture.agent()
             defer { agent.connection.close() }
-            #expect(try agent.find("JANE.DOE@acme.example").first.map { [$0.email, $0.matchedOn] } == ["jane.doe@acme.example", "email"])
+            #expect(try agent.find("JANE.DOE@acme.example").first.map { [$0.email, $0.matchedOn.rawValue] } == ["jane.doe@acme.example", "email"])
             #expect(try agent.find("jane.doe@acme.example").count == 1, "an exact key is the answer; no fuzzy matches")
             #expect(try agent.find("nw-2001").map(\.email).sorted() == ["andrew@northwind.example", "janet@northwind.example"])
             #expect(try agent.find("020 7946 0958").first?.email == "jane.doe@acme.example")
-            #expect(try agent.find("+44 (20) 7946-0958").first?.matchedOn == "phone")
+            #expect(try agent.find("+44 (20) 7946-0958").first?.matchedOn == .phone)
             #expect(try agent.find("5550104477").first?.email == "john.smith@acme.example")
             #expect(try agent.find("smith").first?.email == "john.smith@acme.example")
             #expect(try agent.find("Jane").first?.email == "jane.doe@acme.example")
@@ -52,7 +52,7 @@ struct LookupTests {
     func detail() throws {
         try withPortalFixture { fixture in
             try Self.people(fixture)
-            let jane = try fixture.enrolledMember("jane@acme.example", account: "MS-10442", name: "Jane Q", role: "member")
+            let jane = try fixture.enrolledMember("jane@acme.example", account: "MS-10442", name: "Jane Q", role: .member)
             try fixture.portal.setMandatory(account: "MS-10442", administratorEmail: "jane.doe@acme.example", on: true)
             let agent = try fixture.agent()
             defer { agent.connection.close() }
@@ -69,7 +69,7 @@ struct LookupTests {
             _ = try agent.verify(memberID: jane.memberID, code: jane.recoveryCodes[0].grouped)
             #expect(try agent.detail(memberID: jane.memberID).verifiedUntil != nil)
             let events = try agent.events(memberID: jane.memberID)
-            #expect(events.map(\.action) == ["recovery_verified", "2fa_enabled"])
+            #expect(events.map(\.action.rawValue) == ["recovery_verified", "2fa_enabled"])
         }
     }
 

@@ -31,7 +31,7 @@ struct RecoveryCheckTests {
             #expect(mismatches.count == 5)
             #expect(locked.count == 11)
             #expect(Set(mismatches.compactMap(\.attemptsLeft)) == [0, 1, 2, 3, 4])
-            #expect(locked.allSatisfy { $0.lockedScope == "user" && $0.lockedUntil != nil })
+            #expect(locked.allSatisfy { $0.lockedScope == .member && $0.lockedUntil != nil })
             try fixture.chainAuditEvents()
             let events = try fixture.connection.query(
                 "SELECT action, count(*) FROM portal.audit_events GROUP BY action ORDER BY action").rows
@@ -59,7 +59,7 @@ struct RecoveryCheckTests {
             #expect(try agent.verify(memberID: jane.memberID, code: jane.recoveryCodes[0].grouped).outcome == .locked)
             #expect(refusal { _ = try supervisor.clearLockout(memberID: jane.memberID, reason: "short") } == .reasonRequired)
             let cleared = try supervisor.clearLockout(memberID: jane.memberID, reason: "caller identity confirmed by video")
-            #expect(cleared.action == "lock_cleared")
+            #expect(cleared.action.rawValue == "lock_cleared")
             #expect(refusal { _ = try supervisor.clearLockout(memberID: jane.memberID, reason: "caller identity confirmed by video") } == .notLocked)
             let check = try agent.verify(memberID: jane.memberID, code: jane.recoveryCodes[0].grouped)
             #expect(check.outcome == .match && check.usableUntil != nil)
@@ -115,9 +115,9 @@ struct RecoveryCheckTests {
             defer { agent.connection.close(); supervisor.connection.close() }
             var outcomes: [RecoveryCheck] = []
             for member in members { for _ in 0..<2 { outcomes.append(try agent.verify(memberID: member.memberID, code: Self.wrongCode())) } }
-            #expect(outcomes.last?.lockedScope == "agent")
+            #expect(outcomes.last?.lockedScope == .agent)
             let next = try agent.verify(memberID: members[0].memberID, code: members[0].recoveryCodes[0].grouped)
-            #expect(next.outcome == .locked && next.lockedScope == "agent")
+            #expect(next.outcome == .locked && next.lockedScope == .agent)
             #expect(try agent.whoami().lockedUntil != nil)
             let role = try agent.whoami().agent
             _ = try supervisor.clearAgentLockout(agent: role, reason: "training exercise finished")

@@ -66,7 +66,7 @@ struct StoryTests {
             let memberID = try #require(found.first?.memberID)
             #expect(try agent.verify(memberID: memberID, code: codes[3].lowercased()).outcome == .match)
             let event = try agent.disable(memberID: memberID, reason: "lost phone; caller read a recovery code", ticket: "SUP-4411", requestID: UUID())
-            #expect(event.action == "2fa_disabled_support")
+            #expect(event.action.rawValue == "2fa_disabled_support")
 
             let passwordOnly = try Self.portal(database, ["login", "jane@acme.example"], input: password)
             #expect(passwordOnly["outcome"] as? String == "signed_in" && passwordOnly["method"] as? String == "password")

@@ -1,3 +1,5 @@
+import DeskDatabase
+
 /// Every console command, in the order `help` lists them.
 public enum CommandTable {
     public static let all: [CommandSpec] = [
@@ -30,7 +32,7 @@ public enum CommandTable {
                     positionals: (0, 1), supervisorOnly: true, namesMember: true, action: .change(CommandRunner.unlock)),
         CommandSpec(.log, synopsis: "[--since 7d|DATE] [--until DATE] [--agent A] [--customer ACCOUNT] [--user EMAIL] [--action A] [--limit N] [--before SEQ]",
                     summary: "supervisors: the audit log, newest first",
-                    details: "--since takes 30m, 12h, 7d, 2w, or a date (2026-11-29, 2026-11-29 14:00, ISO 8601) in local time unless it names a zone. Actions: 2fa_enabled, 2fa_disabled_self, 2fa_disabled_support, 2fa_disabled_override, recovery_verified, recovery_failed, recovery_locked, agent_locked, lock_cleared, mandatory_on, mandatory_off, recovery_codes_regenerated, login_recovery_code.",
+                    details: "--since takes 30m, 12h, 7d, 2w, or a date (2026-11-29, 2026-11-29 14:00, ISO 8601) in local time unless it names a zone. Actions: " + AuditAction.names.joined(separator: ", ") + ".",
                     flags: [.init(name: "since", value: "7d|DATE", help: "from this time (or this long ago)"),
                             .init(name: "until", value: "DATE", help: "up to this time"),
                             .init(name: "agent", value: "A", help: "only this agent's actions"),

@@ -39,7 +39,7 @@ extension CommandRunner {
                 headers: ["#", "account", "customer", "name", "email", "role", "2FA", "mandatory"],
                 rows: matches.enumerated().map { index, match in
                     [String(index + 1), match.accountNumber, match.customerName, match.name, match.email,
-                     match.role, match.twoFactor.rawValue, match.mandatory ? "yes" : "no"]
+                     match.role.rawValue, match.twoFactor.rawValue, match.mandatory ? "yes" : "no"]
                 },
                 footer: matches.count == 1 ? "(1 match)" : "(\(matches.count) matches)")]
         }

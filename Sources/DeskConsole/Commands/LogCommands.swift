@@ -12,7 +12,12 @@ extension CommandRunner {
         filter.agent = command.option("agent")
         filter.account = command.option("customer")
         filter.email = command.option("user")
-        filter.action = command.option("action")
+        filter.action = try command.option("action").map { name throws(ConsoleFailure) in
+            guard let action = AuditAction(rawValue: name) else {
+                throw .usage("--action must be one of: \(AuditAction.names.joined(separator: ", "))")
+            }
+            return action
+        }
         if command.option("before") != nil {
             filter.beforeSeq = Int64(try number(command, "before", in: 1...Int(Int32.max), default: 1))
         }

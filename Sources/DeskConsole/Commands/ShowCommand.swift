@@ -55,7 +55,7 @@ extension CommandRunner {
             ("Name", detail.name),
             ("Email", detail.email),
             ("Phone", detail.phone ?? "—"),
-            ("Role", detail.role),
+            ("Role", detail.role.rawValue),
             ("Customer", "\(detail.customerName) (\(detail.accountNumber))"),
             ("2FA", twoFactor),
             ("Mandatory 2FA", mandatory),
@@ -96,9 +96,9 @@ extension CommandRunner {
             : ["seq", "time", "actor", "action", "reason", "ticket"]
         let rows = events.map { event in
             withTarget
-                ? [String(event.seq), times.absolute(event.occurredAt), event.actor, event.action, event.target,
+                ? [String(event.seq), times.absolute(event.occurredAt), event.actor, event.action.rawValue, event.target,
                    event.accountNumber ?? "", event.reason ?? "", event.ticket ?? ""]
-                : [String(event.seq), times.absolute(event.occurredAt), event.actor, event.action,
+                : [String(event.seq), times.absolute(event.occurredAt), event.actor, event.action.rawValue,
                    event.reason ?? "", event.ticket ?? ""]
         }
         return .table(headers: headers, rows: rows, footer: events.count == 1 ? "(1 event)" : "(\(events.count) events)")

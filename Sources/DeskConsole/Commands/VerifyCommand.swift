@@ -70,7 +70,7 @@ extension CommandRunner {
 
     private func lockedSentence(_ check: RecoveryCheck, who: String) -> String {
         let until = check.lockedUntil.map { " until \(times.deadline($0))" } ?? ""
-        if check.lockedScope == "agent" {
+        if check.lockedScope == .agent {
             return "you are locked out of code checks\(until) after too many mismatches; a supervisor can lift it with unlock --agent"
         }
         return "recovery for \(who) is locked\(until) after too many wrong codes; a supervisor can lift it with unlock"

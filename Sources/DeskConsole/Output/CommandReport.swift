@@ -34,6 +34,10 @@ public struct ReportRecord: Sendable, Equatable {
     mutating func add(_ key: String, _ time: PGTimestamp?) { add(key, time.map(ReportValue.time) ?? .null) }
     mutating func add(_ key: String, _ number: Int64?) { add(key, number.map(ReportValue.integer) ?? .null) }
     mutating func add(_ key: String, _ flag: Bool) { add(key, .bool(flag)) }
+    /// One of a closed set of names (a role, an action, a lock's scope), as the database spells it.
+    mutating func add<Name: RawRepresentable>(_ key: String, _ name: Name?) where Name.RawValue == String {
+        add(key, name?.rawValue)
+    }
 }
 
 /// How a line of human output should look; colour is applied only on a terminal.

@@ -1,4 +1,4 @@
-import DeskDatabase
+public import DeskDatabase
 import Foundation
 public import PGClient
 public import TOTPCore
@@ -33,7 +33,7 @@ public struct PortalAPI {
 
     /// Adds a team member with a scrypt hash of `password`; returns the member's id.
     @discardableResult
-    public func addMember(account: String, email: String, name: String, role: String = "member",
+    public func addMember(account: String, email: String, name: String, role: MemberRole = .member,
                           phone: String? = nil, password: String) throws -> Int64 {
         let hash = try PasswordHash.make(password: password)
         return try addMember(account: account, email: email, name: name, role: role, phone: phone, passwordHash: hash)
@@ -41,11 +41,11 @@ public struct PortalAPI {
 
     /// Adds a team member whose password is already hashed (seeding reuses one hash).
     @discardableResult
-    public func addMember(account: String, email: String, name: String, role: String,
+    public func addMember(account: String, email: String, name: String, role: MemberRole,
                           phone: String?, passwordHash: PasswordHash) throws -> Int64 {
         try connection.query(
             "SELECT portal_api.add_member($1, $2, $3, $4, $5, $6)",
-            [account, email, name, role, phone, passwordHash.encoded]).rows[0].decode(Int64.self, at: 0)
+            [account, email, name, role.rawValue, phone, passwordHash.encoded]).rows[0].decode(Int64.self, at: 0)
     }
 
     /// Turns mandatory 2FA on or off; only an administrator of the customer may. Returns false

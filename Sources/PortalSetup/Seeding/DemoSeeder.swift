@@ -48,12 +48,12 @@ public struct DemoSeeder {
         // The customers the scenarios use, with fixed names.
         try portal.createCustomer(account: Self.anchorAccount, name: "Acme Hosting Ltd")
         try portal.createCustomer(account: "NW-20417", name: "Northwind Traders GmbH")
-        let fixed: [(String, String, String, String, String?, Bool)] = [
-            (Self.anchorAccount, "jane.doe@acme.example", "Jane Doe", "administrator", "+44 20 7946 0958", true),
-            (Self.anchorAccount, "john.smith@acme.example", "John Smith", "member", "+44 20 7946 0011", false),
-            (Self.anchorAccount, "priya.patel@acme.example", "Priya Patel", "member", "+44 20 7946 0123", true),
-            ("NW-20417", "bjorn.lindqvist@northwind.example", "Bjørn Lindqvist", "administrator", "+49 30 5550 1234", true),
-            ("NW-20417", "chloe.martin@northwind.example", "Chloé Martin", "member", "+49 30 5550 9876", true),
+        let fixed: [(String, String, String, MemberRole, String?, Bool)] = [
+            (Self.anchorAccount, "jane.doe@acme.example", "Jane Doe", .administrator, "+44 20 7946 0958", true),
+            (Self.anchorAccount, "john.smith@acme.example", "John Smith", .member, "+44 20 7946 0011", false),
+            (Self.anchorAccount, "priya.patel@acme.example", "Priya Patel", .member, "+44 20 7946 0123", true),
+            ("NW-20417", "bjorn.lindqvist@northwind.example", "Bjørn Lindqvist", .administrator, "+49 30 5550 1234", true),
+            ("NW-20417", "chloe.martin@northwind.example", "Chloé Martin", .member, "+49 30 5550 9876", true),
         ]
         for (account, email, name, role, phone, enrol) in fixed {
             try portal.addMember(account: account, email: email, name: name, role: role, phone: phone, passwordHash: hash)
@@ -75,7 +75,7 @@ public struct DemoSeeder {
             for position in 0..<size {
                 let name = SampleNames.personName(&random)
                 let email = "\(SampleNames.slug(name)).\(index)\(position)@\(domain)"
-                let role = position == 0 ? "administrator" : "member"
+                let role: MemberRole = position == 0 ? .administrator : .member
                 let phone = random.next() % 5 == 0 ? nil : SampleNames.phone(&random)
                 try portal.addMember(account: account, email: email, name: name, role: role, phone: phone, passwordHash: hash)
                 members += 1

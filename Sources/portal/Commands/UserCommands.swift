@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import DeskDatabase
 import PortalCore
 import PortalSetup
@@ -17,7 +17,7 @@ struct UserCommands: ParsableCommand {
         @Option(name: .long, help: "The customer's account number.") var customer: String
         @Option(name: .long, help: "The member's email (unique, case-insensitive).") var email: String
         @Option(name: .long, help: "The member's name.") var name: String
-        @Option(name: .long, help: "administrator or member.") var role: Role = .member
+        @Option(name: .long, help: "administrator or member.") var role: MemberRole = .member
         @Option(name: .long, help: "A phone number, e.g. +44 20 7946 0958.") var phone: String?
 
         func run() throws {
@@ -25,7 +25,7 @@ struct UserCommands: ParsableCommand {
             try PasswordHash.validate(password)
             try PortalRunner.run(options) { connection in
                 let id = try PortalAPI(connection: connection, secrets: nil).addMember(
-                    account: customer, email: email, name: name, role: role.rawValue, phone: phone, password: password)
+                    account: customer, email: email, name: name, role: role, phone: phone, password: password)
                 return PortalReport(text: "added \(email) to \(customer.uppercased()) as \(role.rawValue) (#\(id))",
                                     fields: ["member_id": id, "email": email, "role": role.rawValue])
             }
@@ -33,7 +33,6 @@ struct UserCommands: ParsableCommand {
     }
 
     /// A team member's role.
-    enum Role: String, ExpressibleByArgument, CaseIterable {
-        case administrator, member
-    }
 }
+
+extension MemberRole: ArgumentParser.ExpressibleByArgument {}
