@@ -32,7 +32,7 @@ public struct ServerSummary: Sendable, Equatable {
     public static func read(from connection: PGConnection) throws(PGError) -> ServerSummary {
         let row = try connection.query(
             "SELECT current_database(), session_user::text, current_setting('server_version'), pg_is_in_recovery()"
-        ).rows[0]
+        ).single()
         return ServerSummary(
             database: try row.decode(String.self, at: 0),
             sessionUser: try row.decode(String.self, at: 1),

@@ -40,7 +40,7 @@ extension SupportAPI {
     /// The head and, read with it, how many events are staged and not chained yet: what a
     /// verification from this head cannot vouch for.
     public func chainState() throws -> (head: AuditAnchor, staged: Int) {
-        let row = try single(connection.query("SELECT seq, hash, staged FROM support.audit_head()"))
+        let row = try connection.query("SELECT seq, hash, staged FROM support.audit_head()").single()
         return (AuditAnchor(seq: try row.decode(Int64.self, column: "seq"), hash: try row.decode([UInt8].self, column: "hash")),
                 try row.decode(Int.self, column: "staged"))
     }

@@ -9,7 +9,7 @@ extension SupportAPI {
     /// database show its outcome, so a check can never be rolled back out of the record.
     public func verify(memberID: Int64, code: String) throws -> RecoveryCheck {
         let check = try recordedID(connection.query("SELECT support.check_recovery_code($1::bigint, $2)", [memberID, code]))
-        let row = try single(connection.query("SELECT * FROM support.recovery_check_outcome($1::bigint)", [check]))
+        let row = try connection.query("SELECT * FROM support.recovery_check_outcome($1::bigint)", [check]).single()
         guard let outcome = RecoveryCheckOutcome(rawValue: try row.decode(String.self, column: "outcome")) else {
             throw PGError(.decoding, message: "unknown recovery check outcome")
         }
@@ -24,37 +24,37 @@ extension SupportAPI {
     /// Disables 2FA after this agent's own recent match. Retrying with the same `requestID`
     /// returns the first call's event.
     public func disable(memberID: Int64, reason: String, ticket: String, requestID: UUID) throws -> AuditEvent {
-        try Self.event(try single(connection.query(
-            "SELECT * FROM support.disable_2fa($1::bigint, $2, $3, $4::uuid)", [memberID, reason, ticket, requestID])))
+        try Self.event(try connection.query(
+            "SELECT * FROM support.disable_2fa($1::bigint, $2, $3, $4::uuid)", [memberID, reason, ticket, requestID]).single())
     }
 
     /// A supervisor's disable without a code check.
     public func overrideDisable(memberID: Int64, reason: String, ticket: String, requestID: UUID) throws -> AuditEvent {
-        try Self.event(try single(connection.query(
-            "SELECT * FROM support.override_disable_2fa($1::bigint, $2, $3, $4::uuid)", [memberID, reason, ticket, requestID])))
+        try Self.event(try connection.query(
+            "SELECT * FROM support.override_disable_2fa($1::bigint, $2, $3, $4::uuid)", [memberID, reason, ticket, requestID]).single())
     }
 
     /// Ends a member's recovery lockout early (supervisors).
     public func clearLockout(memberID: Int64, reason: String) throws -> AuditEvent {
-        try Self.event(try single(connection.query("SELECT * FROM support.clear_lockout($1::bigint, $2)", [memberID, reason])))
+        try Self.event(try connection.query("SELECT * FROM support.clear_lockout($1::bigint, $2)", [memberID, reason]).single())
     }
 
     /// Lets another agent make `extra` more look-ups in the coming hour (supervisors).
     public func liftLookupLimit(agent: String, extra: Int, reason: String) throws -> AuditEvent {
-        try Self.event(try single(connection.query(
-            "SELECT * FROM support.lift_lookup_limit($1, $2::int, $3)", [agent, extra, reason])))
+        try Self.event(try connection.query(
+            "SELECT * FROM support.lift_lookup_limit($1, $2::int, $3)", [agent, extra, reason]).single())
     }
 
     /// Ends an agent's lockout early (supervisors).
     public func clearAgentLockout(agent: String, reason: String) throws -> AuditEvent {
-        try Self.event(try single(connection.query("SELECT * FROM support.clear_agent_lockout($1, $2)", [agent, reason])))
+        try Self.event(try connection.query("SELECT * FROM support.clear_agent_lockout($1, $2)", [agent, reason]).single())
     }
 
     /// This session's server process and when it started: together they name the session even
     /// after its pid is reused, so `endEarlierSession` can never stop another one.
     public func sessionIdentity() throws -> SessionIdentity {
-        let row = try single(connection.query(
-            "SELECT pid, backend_start FROM pg_catalog.pg_stat_activity WHERE pid = pg_catalog.pg_backend_pid()"))
+        let row = try connection.query(
+            "SELECT pid, backend_start FROM pg_catalog.pg_stat_activity WHERE pid = pg_catalog.pg_backend_pid()").single()
         return SessionIdentity(pid: try row.decode(Int32.self, column: "pid"), started: try row.decode(PGTimestamp.self, column: "backend_start"))
     }
 

@@ -4,14 +4,9 @@ import PGClient
 
 /// Row decoding shared by the calls: each turns one result row into its typed value.
 extension SupportAPI {
-    func single(_ result: PGResult) throws -> PGRow {
-        guard let row = result.rows.first else { throw PGError(.decoding, message: "the function returned no row") }
-        return row
-    }
-
     /// The id a recording step returned (a code check's or a look-up's).
     func recordedID(_ result: PGResult) throws -> Int64 {
-        guard let id = try single(result).decode(Int64?.self, at: 0) else {
+        guard let id = try result.single().decode(Int64?.self, at: 0) else {
             throw PGError(.decoding, message: "the recording step returned no id")
         }
         return id

@@ -13,7 +13,7 @@ public struct SupportAPI {
 
     /// The agent as the database sees it.
     public func whoami() throws -> AgentIdentity {
-        let row = try single(connection.query("SELECT agent, is_supervisor, locked_until FROM support.whoami()"))
+        let row = try connection.query("SELECT agent, is_supervisor, locked_until FROM support.whoami()").single()
         return AgentIdentity(
             agent: try row.decode(String.self, column: "agent"),
             isSupervisor: try row.decode(Bool.self, column: "is_supervisor"),
@@ -22,7 +22,7 @@ public struct SupportAPI {
 
     /// The lockout and verification numbers, to word sentences and check input early.
     public func policy() throws -> SupportPolicy {
-        let row = try single(connection.query("SELECT * FROM support.policy()"))
+        let row = try connection.query("SELECT * FROM support.policy()").single()
         return SupportPolicy(
             userMaxMismatches: try row.decode(Int.self, column: "user_max_mismatches"),
             userLockSeconds: try row.decode(Int.self, column: "user_lock_seconds"),
@@ -55,7 +55,7 @@ public struct SupportAPI {
 
     /// The member id for an email or `#ID`.
     public func resolveMember(_ reference: String) throws -> Int64 {
-        try single(connection.query("SELECT support.resolve_user($1)", [reference])).decode(Int64.self, at: 0)
+        try connection.query("SELECT support.resolve_user($1)", [reference]).single().decode(Int64.self, at: 0)
     }
 
     /// One member in full (one recorded look-up).
@@ -85,7 +85,7 @@ public struct SupportAPI {
     }
 
     private func detail(lookup: Int64) throws -> MemberDetail {
-        let row = try single(connection.query("SELECT * FROM support.user_detail($1::bigint)", [lookup]))
+        let row = try connection.query("SELECT * FROM support.user_detail($1::bigint)", [lookup]).single()
         return MemberDetail(
             memberID: try row.decode(Int64.self, column: "member_id"),
             email: try row.decode(String.self, column: "email"),

@@ -36,7 +36,7 @@ import Glibc
 
     private func stagedCount(_ connection: PGConnection) throws -> Int {
         try connection.query("SELECT count(*)::int FROM portal.audit_staging s WHERE NOT EXISTS (SELECT 1 FROM portal.audit_events e WHERE e.event_id = s.event_id)")
-            .rows[0].decode(Int.self, at: 0)
+            .single().decode(Int.self, at: 0)
     }
 
     private func waitUntil(seconds: Double, _ condition: () throws -> Bool) throws -> Bool {

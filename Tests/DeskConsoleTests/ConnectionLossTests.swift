@@ -80,7 +80,7 @@ import TestSupport
             #expect(transcript.contains("The earlier disable-2fa jane@acme.example did not go through: nothing changed; run it again if it is still wanted"))
             #expect(transcript.contains { $0.hasPrefix("2FA                  active since") })
             #expect(transcript.contains { $0.hasPrefix("Your code check      matched") }, "the match was not used up either")
-            let events = try admin.query("SELECT count(*) FROM portal.audit_events WHERE action LIKE '2fa_disabled%'").rows[0].decode(Int64.self, at: 0)
+            let events = try admin.query("SELECT count(*) FROM portal.audit_events WHERE action LIKE '2fa_disabled%'").single().decode(Int64.self, at: 0)
             #expect(events == 0)
         }
     }
@@ -120,7 +120,7 @@ import TestSupport
             Thread.sleep(forTimeInterval: 0.5)
             let state = try fixture.connection.query("SELECT state FROM portal.totp_credentials WHERE member_id = $1::bigint", [jane.memberID]).rows
             #expect(try state.first?.decode(String.self, at: 0) == "active")
-            let disables = try fixture.connection.query("SELECT count(*) FROM portal.audit_events WHERE action LIKE '2fa_disabled%'").rows[0].decode(Int64.self, at: 0)
+            let disables = try fixture.connection.query("SELECT count(*) FROM portal.audit_events WHERE action LIKE '2fa_disabled%'").single().decode(Int64.self, at: 0)
             #expect(disables == 0)
         }
     }

@@ -76,7 +76,7 @@ import TestSupport
             for _ in 0..<400 where waiting < 3 {
                 waiting = try fixture.connection.query(
                     "SELECT count(*) FROM pg_stat_activity WHERE usename = $1 AND wait_event_type = 'Lock'", [role]
-                ).rows[0].decode(Int.self, at: 0)
+                ).single().decode(Int.self, at: 0)
                 if waiting < 3 { Thread.sleep(forTimeInterval: 0.025) }
             }
             _ = try holder.query("ROLLBACK")

@@ -55,7 +55,7 @@ import TOTPCore
         defer { after.close() }
         let state = try after.query("SELECT state FROM portal.totp_credentials WHERE member_id = $1::bigint", [memberID]).rows
         #expect(try state.first?.decode(String.self, at: 0) == "active")
-        let disables = try after.query("SELECT count(*) FROM portal.audit_events WHERE action LIKE '2fa_disabled%'").rows[0].decode(Int64.self, at: 0)
+        let disables = try after.query("SELECT count(*) FROM portal.audit_events WHERE action LIKE '2fa_disabled%'").single().decode(Int64.self, at: 0)
         #expect(disables == 0)
     }
 }

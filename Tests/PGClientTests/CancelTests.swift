@@ -20,7 +20,7 @@ import TestSupport
                 for _ in 0..<200 {
                     let running = try? observer.query(
                         "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND state = 'active' AND query LIKE '%pg_sleep%'", [pid]
-                    ).rows[0].decode(Int.self, at: 0)
+                    ).single().decode(Int.self, at: 0)
                     if running == 1 {
                         try? token.cancel()
                         return
@@ -37,7 +37,7 @@ import TestSupport
             }
             #expect(Date().timeIntervalSince(started) < 15)
             #expect(connection.isConnected)
-            #expect(try connection.query("SELECT 'still here'").rows[0].decode(String.self, at: 0) == "still here")
+            #expect(try connection.query("SELECT 'still here'").single().decode(String.self, at: 0) == "still here")
         }
     }
 

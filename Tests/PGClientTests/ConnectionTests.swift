@@ -14,7 +14,7 @@ import TestSupport
             #expect(connection.serverVersion >= 130_000)
             #expect(connection.parameterStatus("server_encoding") == "UTF8")
             #expect(connection.parameterStatus("client_encoding") == "UTF8")
-            let pid = try connection.query("SELECT pg_backend_pid()").rows[0].decode(Int32.self, at: 0)
+            let pid = try connection.query("SELECT pg_backend_pid()").single().decode(Int32.self, at: 0)
             #expect(pid == connection.backendPID)
         }
     }
@@ -23,7 +23,7 @@ import TestSupport
         try withTestDatabase { database in
             let connection = try PGConnection(database.uri() + "&client_encoding=LATIN1")
             #expect(connection.parameterStatus("client_encoding") == "UTF8")
-            #expect(try connection.query("SELECT $1::text", ["Zoë 🚀"]).rows[0].decode(String.self, at: 0) == "Zoë 🚀")
+            #expect(try connection.query("SELECT $1::text", ["Zoë 🚀"]).single().decode(String.self, at: 0) == "Zoë 🚀")
         }
     }
 
@@ -31,7 +31,7 @@ import TestSupport
         try withTestDatabase { database in
             let cluster = try PostgresCluster.shared()
             let connection = try PGConnection("host='\(cluster.directory)/socket' dbname='\(database.name)' user=postgres application_name='kv test'")
-            #expect(try connection.query("SELECT current_setting('application_name')").rows[0].decode(String.self, at: 0) == "kv test")
+            #expect(try connection.query("SELECT current_setting('application_name')").single().decode(String.self, at: 0) == "kv test")
         }
     }
 
@@ -55,7 +55,7 @@ import TestSupport
             let connection = try PGConnection(
                 "host=/nonexistent-socket-dir,\(cluster.directory)/socket dbname=\(database.name) user=postgres target_session_attrs=read-write")
             #expect(connection.host == "\(cluster.directory)/socket")
-            #expect(try connection.query("SELECT current_database()").rows[0].decode(String.self, at: 0) == database.name)
+            #expect(try connection.query("SELECT current_database()").single().decode(String.self, at: 0) == database.name)
         }
     }
 
@@ -116,7 +116,7 @@ import TestSupport
             #expect(connection.isConnected)
             #expect(connection.backendPID != firstPID)
             #expect(connection.parameterStatus("client_encoding") == "UTF8")
-            #expect(try connection.query("SELECT 41 + 1").rows[0].decode(Int.self, at: 0) == 42)
+            #expect(try connection.query("SELECT 41 + 1").single().decode(Int.self, at: 0) == 42)
         }
     }
 
@@ -126,7 +126,7 @@ import TestSupport
             let name = "we\"ird name; DROP TABLE x"
             try connection.query("CREATE TABLE \(try connection.quoteIdentifier(name)) (id int)")
             let found = try connection.query("SELECT count(*) FROM pg_class WHERE relname = $1", [name])
-            #expect(try found.rows[0].decode(Int.self, at: 0) == 1)
+            #expect(try found.single().decode(Int.self, at: 0) == 1)
         }
     }
 }

@@ -14,7 +14,7 @@ import TestSupport
                 "COPY people (id, name, note) FROM STDIN",
                 rows: (1...count).lazy.map { [String($0), "name \($0)", $0 % 2 == 0 ? awkward : nil] })
             #expect(loaded == count)
-            let check = try connection.query("SELECT count(*), count(note), min(note), max(name) FROM people").rows[0]
+            let check = try connection.query("SELECT count(*), count(note), min(note), max(name) FROM people").single()
             #expect(try check.decode(Int.self, at: 0) == count)
             #expect(try check.decode(Int.self, at: 1) == count / 2)
             #expect(try check.decode(String.self, at: 2) == awkward)
@@ -33,7 +33,7 @@ import TestSupport
                     }
                 }
             }
-            #expect(try connection.query("SELECT count(*) FROM t").rows[0].decode(Int.self, at: 0) == 0)
+            #expect(try connection.query("SELECT count(*) FROM t").single().decode(Int.self, at: 0) == 0)
         }
     }
 
@@ -47,7 +47,7 @@ import TestSupport
             } catch let error as PGError {
                 #expect(error.sqlState == .invalidTextRepresentation)
             }
-            #expect(try connection.query("SELECT count(*) FROM t").rows[0].decode(Int.self, at: 0) == 0)
+            #expect(try connection.query("SELECT count(*) FROM t").single().decode(Int.self, at: 0) == 0)
         }
     }
 
@@ -60,7 +60,7 @@ import TestSupport
             } catch let error as PGError {
                 #expect(error.code == .copyFailed)
             }
-            #expect(try connection.query("SELECT 2").rows[0].decode(Int.self, at: 0) == 2)
+            #expect(try connection.query("SELECT 2").single().decode(Int.self, at: 0) == 2)
         }
     }
 
@@ -71,7 +71,7 @@ import TestSupport
             #expect(throws: PGError.self) {
                 try connection.copyFromStdin("COPY t (x) FROM STDIN", rows: [["a\0b"]])
             }
-            #expect(try connection.query("SELECT count(*) FROM t").rows[0].decode(Int.self, at: 0) == 0)
+            #expect(try connection.query("SELECT count(*) FROM t").single().decode(Int.self, at: 0) == 0)
         }
     }
 }

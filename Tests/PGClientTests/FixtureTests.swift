@@ -18,14 +18,14 @@ import TestSupport
         let a = try first.connect()
         let b = try second.connect()
         try a.query("DELETE FROM seeded")
-        #expect(try a.query("SELECT count(*) FROM seeded").rows[0].decode(Int.self, at: 0) == 0)
-        #expect(try b.query("SELECT count(*) FROM seeded").rows[0].decode(Int.self, at: 0) == 3)
+        #expect(try a.query("SELECT count(*) FROM seeded").single().decode(Int.self, at: 0) == 0)
+        #expect(try b.query("SELECT count(*) FROM seeded").single().decode(Int.self, at: 0) == 3)
     }
 
     @Test func theServerListensOnItsSocketOnly() throws {
         try withTestDatabase { database in
             let connection = try database.connect()
-            #expect(try connection.query("SHOW listen_addresses").rows[0].decode(String.self, at: 0) == "")
+            #expect(try connection.query("SHOW listen_addresses").single().decode(String.self, at: 0) == "")
             #expect(connection.host.hasSuffix("/socket"))
         }
     }
@@ -37,7 +37,7 @@ import TestSupport
         try database.drop()
         #expect(throws: PGError.self) { try connection.query("SELECT 1") }
         let admin = try cluster.adminConnection()
-        #expect(try admin.query("SELECT count(*) FROM pg_database WHERE datname = $1", [database.name]).rows[0].decode(Int.self, at: 0) == 0)
+        #expect(try admin.query("SELECT count(*) FROM pg_database WHERE datname = $1", [database.name]).single().decode(Int.self, at: 0) == 0)
     }
 
     @Test func theScriptOpensTCPOnlyOnRequestAndOnlyWithPasswords() throws {
@@ -50,7 +50,7 @@ import TestSupport
         #expect(try ClusterScript.run(["uri", directory, "portal"]).hasPrefix("postgresql:///portal?host="))
 
         let local = try PGConnection(uri)
-        #expect(try local.query("SHOW listen_addresses").rows[0].decode(String.self, at: 0) == "127.0.0.1")
+        #expect(try local.query("SHOW listen_addresses").single().decode(String.self, at: 0) == "127.0.0.1")
         do {
             _ = try PGConnection("host=127.0.0.1 port=\(port) user=postgres dbname=postgres password=guess connect_timeout=5")
             Issue.record("TCP accepted a wrong password")

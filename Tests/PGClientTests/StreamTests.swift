@@ -45,7 +45,7 @@ import TestSupport
                 #expect(error.sqlState == SQLState(rawValue: "22012"))
             }
             #expect(delivered > 0 && delivered < 5000)
-            #expect(try connection.query("SELECT 'usable'").rows[0].decode(String.self, at: 0) == "usable")
+            #expect(try connection.query("SELECT 'usable'").single().decode(String.self, at: 0) == "usable")
         }
     }
 
@@ -64,7 +64,7 @@ import TestSupport
             #expect(seen == 10)
             // Reading 200 million rows would take minutes; a cancelled query ends at once.
             #expect(Date().timeIntervalSince(started) < 10)
-            #expect(try connection.query("SELECT 'usable'").rows[0].decode(String.self, at: 0) == "usable")
+            #expect(try connection.query("SELECT 'usable'").single().decode(String.self, at: 0) == "usable")
         }
     }
 }

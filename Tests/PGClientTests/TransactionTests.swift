@@ -18,7 +18,7 @@ struct Refusal: Error {}
             #expect(value == 7)
             #expect(!connection.isInTransaction)
             let other = try database.connect()
-            #expect(try other.query("SELECT count(*) FROM t").rows[0].decode(Int.self, at: 0) == 1)
+            #expect(try other.query("SELECT count(*) FROM t").single().decode(Int.self, at: 0) == 1)
         }
     }
 
@@ -32,7 +32,7 @@ struct Refusal: Error {}
                     throw Refusal()
                 }
             }
-            #expect(try connection.query("SELECT count(*) FROM t").rows[0].decode(Int.self, at: 0) == 0)
+            #expect(try connection.query("SELECT count(*) FROM t").single().decode(Int.self, at: 0) == 0)
         }
     }
 
@@ -50,7 +50,7 @@ struct Refusal: Error {}
                 #expect(error.code == .transactionMisuse)
             }
             #expect(!connection.isInTransaction)
-            #expect(try connection.query("SELECT count(*) FROM t").rows[0].decode(Int.self, at: 0) == 0)
+            #expect(try connection.query("SELECT count(*) FROM t").single().decode(Int.self, at: 0) == 0)
         }
     }
 

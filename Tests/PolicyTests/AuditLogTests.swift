@@ -46,7 +46,7 @@ struct AuditLogTests {
             for link in links {
                 let sql = try fixture.connection.query(
                     "SELECT portal.audit_encoding_v2(seq, event_id, actor, action, target, reason, ticket, account_number, occurred_at, customer_id, member_id, request_id) FROM portal.audit_events WHERE seq = $1::bigint",
-                    [link.seq]).rows[0].decode([UInt8].self, at: 0)
+                    [link.seq]).single().decode([UInt8].self, at: 0)
                 #expect(sql == link.encoding)
             }
             let anchor = try AuditAnchor(text: head.description)
@@ -123,7 +123,7 @@ struct AuditLogTests {
                     try fixture.connection.query("RESET session_replication_role")
                 }
             }
-            #expect(try fixture.connection.query("SELECT count(*) FROM portal.audit_events").rows[0].decode(Int.self, at: 0) == 7)
+            #expect(try fixture.connection.query("SELECT count(*) FROM portal.audit_events").single().decode(Int.self, at: 0) == 7)
         }
     }
 
@@ -140,8 +140,8 @@ struct AuditLogTests {
             _ = try kim.verify(memberID: jane.memberID, code: jane.recoveryCodes[0].grouped)
             try fixture.chainAuditEvents()
             let actor = try fixture.connection.query(
-                "SELECT actor FROM portal.audit_events WHERE action = 'recovery_verified'").rows[0].decode(String.self, at: 0)
-            let checked = try fixture.connection.query("SELECT agent FROM portal.recovery_checks").rows[0].decode(String.self, at: 0)
+                "SELECT actor FROM portal.audit_events WHERE action = 'recovery_verified'").single().decode(String.self, at: 0)
+            let checked = try fixture.connection.query("SELECT agent FROM portal.recovery_checks").single().decode(String.self, at: 0)
             #expect(actor == role && checked == role)
         }
     }

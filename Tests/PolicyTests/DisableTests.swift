@@ -53,7 +53,7 @@ struct DisableTests {
             _ = try fixture.portal.confirmEnrolment(email: jane.email, code: try uri.makeTOTP()!.code(at: Int64(Date().timeIntervalSince1970)))
             #expect(refusal { _ = try kim.disable(memberID: jane.memberID, reason: "caller lost phone again", ticket: "SUP-2", requestID: UUID()) } == .notVerified)
             let consumed = try fixture.connection.query(
-                "SELECT count(*) FILTER (WHERE consumed_at IS NOT NULL), count(*) FROM portal.recovery_checks WHERE outcome = 'match'").rows[0]
+                "SELECT count(*) FILTER (WHERE consumed_at IS NOT NULL), count(*) FROM portal.recovery_checks WHERE outcome = 'match'").single()
             #expect(try consumed.decode(Int.self, at: 0) == 1 && consumed.decode(Int.self, at: 1) == 2)
         }
     }
@@ -92,7 +92,7 @@ struct DisableTests {
             }
             try fixture.chainAuditEvents()
             let events = try fixture.connection.query(
-                "SELECT count(*) FROM portal.audit_events WHERE action LIKE '2fa_disabled%'").rows[0].decode(Int.self, at: 0)
+                "SELECT count(*) FROM portal.audit_events WHERE action LIKE '2fa_disabled%'").single().decode(Int.self, at: 0)
             #expect(events == 1)
         }
     }

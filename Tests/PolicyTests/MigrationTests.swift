@@ -42,7 +42,7 @@ struct MigrationTests {
             #expect(throws: MigrationError.edited(name: original.name, recorded: original.checksum, now: migrations[1].checksum)) {
                 try MigrationRunner(migrations: migrations).migrate(connection)
             }
-            let exists = try connection.query("SELECT to_regclass('public.never_applied') IS NOT NULL").rows[0].decode(Bool.self, at: 0)
+            let exists = try connection.query("SELECT to_regclass('public.never_applied') IS NOT NULL").single().decode(Bool.self, at: 0)
             #expect(!exists)
         }
     }
@@ -65,13 +65,13 @@ struct MigrationTests {
             let migrations = try MigrationSource.load(folder: Self.folder)
                 + [Migration(version: 9000, name: "9000_broken.sql", sql: "CREATE TABLE public.half_done (); SELECT 1 / 0;")]
             #expect(throws: PGError.self) { try MigrationRunner(migrations: migrations).migrate(connection) }
-            let table = try connection.query("SELECT to_regclass('public.half_done') IS NOT NULL").rows[0].decode(Bool.self, at: 0)
-            let recorded = try connection.query("SELECT count(*) FROM public.schema_migrations WHERE version = 9000").rows[0].decode(Int.self, at: 0)
+            let table = try connection.query("SELECT to_regclass('public.half_done') IS NOT NULL").single().decode(Bool.self, at: 0)
+            let recorded = try connection.query("SELECT count(*) FROM public.schema_migrations WHERE version = 9000").single().decode(Int.self, at: 0)
             #expect(!table && recorded == 0)
             // The advisory lock was released: another run can proceed.
             let other = try database.connect()
             defer { other.close() }
-            #expect(try other.query("SELECT pg_try_advisory_lock($1::bigint)", [0x5344_4D49_4752 as Int64]).rows[0].decode(Bool.self, at: 0))
+            #expect(try other.query("SELECT pg_try_advisory_lock($1::bigint)", [0x5344_4D49_4752 as Int64]).single().decode(Bool.self, at: 0))
         }
     }
 

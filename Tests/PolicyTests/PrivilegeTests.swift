@@ -64,7 +64,7 @@ struct PrivilegeTests {
                     OR has_function_privilege('public', p.oid, 'EXECUTE'))
                   FROM pg_proc p WHERE p.pronamespace IN ('support'::regnamespace, 'portal_api'::regnamespace)
                    AND p.proname NOT IN ('create_agent', 'set_agent_connection_limit')
-                """).rows[0].decode(Int.self, at: 0)
+                """).single().decode(Int.self, at: 0)
             #expect(definers == 0, "every API function is a definer with a safe search_path, owned by the owner, not PUBLIC's")
         }
     }
@@ -108,7 +108,7 @@ struct PrivilegeTests {
             }
             let portalConnection = try fixture.database.connect(user: portal)
             defer { portalConnection.close() }
-            #expect(try portalConnection.query("SELECT count(*) FROM portal_api.login_state('nobody@example.com')").rows[0].decode(Int.self, at: 0) == 0)
+            #expect(try portalConnection.query("SELECT count(*) FROM portal_api.login_state('nobody@example.com')").single().decode(Int.self, at: 0) == 0)
         }
     }
 }

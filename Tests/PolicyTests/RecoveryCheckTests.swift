@@ -39,7 +39,7 @@ struct RecoveryCheckTests {
             #expect(events.map(\.0) == ["2fa_enabled", "recovery_failed", "recovery_locked"])
             #expect(events.map(\.1) == [1, 5, 1])
             let recorded = try fixture.connection.query(
-                "SELECT count(*) FROM portal.recovery_checks WHERE member_id = $1::bigint", [jane.memberID]).rows[0].decode(Int.self, at: 0)
+                "SELECT count(*) FROM portal.recovery_checks WHERE member_id = $1::bigint", [jane.memberID]).single().decode(Int.self, at: 0)
             #expect(recorded == 16, "every attempt is recorded, the refused ones too")
         }
     }

@@ -41,8 +41,8 @@ struct SeedTests {
         try withPortalFixture { fixture in
             try fixture.customer("NW-20417", name: "Someone Else")
             #expect(refusal { _ = try DemoSeeder(portal: fixture.portal).load() } == .duplicateAccount)
-            let customers = try fixture.connection.query("SELECT count(*) FROM portal.customers").rows[0].decode(Int.self, at: 0)
-            let members = try fixture.connection.query("SELECT count(*) FROM portal.team_members").rows[0].decode(Int.self, at: 0)
+            let customers = try fixture.connection.query("SELECT count(*) FROM portal.customers").single().decode(Int.self, at: 0)
+            let members = try fixture.connection.query("SELECT count(*) FROM portal.team_members").single().decode(Int.self, at: 0)
             #expect(customers == 1 && members == 0)
         }
     }
@@ -63,13 +63,13 @@ struct SeedTests {
             let counts = try fixture.connection.query("""
                 SELECT (SELECT count(*) FROM portal.team_members), (SELECT count(*) FROM portal.totp_credentials WHERE state = 'active'),
                        (SELECT count(*) FROM portal.customers WHERE mandatory_2fa), (SELECT count(DISTINCT lower(email)) FROM portal.team_members)
-                """).rows[0]
+                """).single()
             #expect(try counts.decode(Int.self, at: 0) == 1000 && counts.decode(Int.self, at: 1) == summary.enrolled)
             #expect(try counts.decode(Int.self, at: 2) == 4 && counts.decode(Int.self, at: 3) == 1000)
             let switchedByTheirAdministrator = try fixture.connection.query("""
                 SELECT count(*) FROM portal.customers c JOIN portal.team_members m ON m.id = c.mandatory_2fa_by
                  WHERE c.mandatory_2fa AND m.customer_id = c.id AND m.role = 'administrator'
-                """).rows[0].decode(Int.self, at: 0)
+                """).single().decode(Int.self, at: 0)
             #expect(switchedByTheirAdministrator == 4)
             // Identity sequences continue after the loaded ids.
             let newID = try fixture.member("after@acme.example", name: "After Seed")
@@ -77,7 +77,7 @@ struct SeedTests {
             // A seeded member can sign in, and a seeded secret decrypts and verifies.
             let email = try fixture.connection.query(
                 "SELECT m.email FROM portal.team_members m JOIN portal.totp_credentials t ON t.member_id = m.id ORDER BY m.id LIMIT 1"
-            ).rows[0].decode(String.self, at: 0)
+            ).single().decode(String.self, at: 0)
             #expect(try fixture.portal.login(email: email, password: ScaleSeeder.password) == .codeRequired)
             // Loading again adds more, with fresh ids and account numbers.
             let again = try ScaleSeeder(connection: fixture.connection, secrets: PortalFixture.secrets)
@@ -97,17 +97,17 @@ struct SeedTests {
                   FROM pg_index WHERE indrelid IN ('portal.customers'::regclass, 'portal.team_members'::regclass,
                                                    'portal.totp_credentials'::regclass, 'portal.recovery_codes'::regclass)
                 """
-            let before = try fixture.connection.query(catalog).rows[0].decode(String.self, at: 0)
+            let before = try fixture.connection.query(catalog).single().decode(String.self, at: 0)
             var indexing = false
             let summary = try ScaleSeeder(connection: fixture.connection, secrets: PortalFixture.secrets)
                 .load(ScaleSeeder.Plan(customers: 200, membersPerCustomer: 50), indexing: { indexing = true })
             #expect(summary.members == 10_000 && indexing)
-            let after = try fixture.connection.query(catalog).rows[0].decode(String.self, at: 0)
+            let after = try fixture.connection.query(catalog).single().decode(String.self, at: 0)
             #expect(before == after)
             #expect(before.contains("gin_trgm_ops") && before.contains("lower(email)"))
             let agent = try fixture.agent()
             defer { agent.connection.close() }
-            let anyone = try fixture.connection.query("SELECT email FROM portal.team_members ORDER BY id DESC LIMIT 1").rows[0].decode(String.self, at: 0)
+            let anyone = try fixture.connection.query("SELECT email FROM portal.team_members ORDER BY id DESC LIMIT 1").single().decode(String.self, at: 0)
             #expect(try agent.find(anyone).first?.email == anyone)
         }
     }

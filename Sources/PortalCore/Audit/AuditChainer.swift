@@ -38,7 +38,7 @@ public struct AuditChainer {
     public func chainPending() throws -> Int {
         var total = 0
         while true {
-            let chained = try connection.query("SELECT portal.chain_staged($1::int)", [batchSize]).rows[0].decode(Int.self, at: 0)
+            let chained = try connection.query("SELECT portal.chain_staged($1::int)", [batchSize]).single().decode(Int.self, at: 0)
             total += chained
             if chained < batchSize { return total }
         }

@@ -48,7 +48,7 @@ extension PortalAPI {
         guard state.twoFactor == .active else { throw PortalActionError.notEnrolled(email) }
         let step = try acceptedStep(code, state: state)
         let done = try connection.query("SELECT portal_api.disable_self($1::bigint, $2::bigint)", [state.memberID, step])
-        guard try done.rows[0].decode(Bool.self, at: 0) else { throw PortalActionError.replayedCode }
+        guard try done.single().decode(Bool.self, at: 0) else { throw PortalActionError.replayedCode }
     }
 
     /// New recovery codes after a current code; the old ones stop working.
@@ -61,7 +61,7 @@ extension PortalAPI {
         let done = try connection.query(
             "SELECT portal_api.regenerate_recovery_codes($1::bigint, $2::bigint, $3, " + Self.hashArray + ")",
             [state.memberID, step, salt, Self.hexList(codes, salt: salt)])
-        guard try done.rows[0].decode(Bool.self, at: 0) else { throw PortalActionError.replayedCode }
+        guard try done.single().decode(Bool.self, at: 0) else { throw PortalActionError.replayedCode }
         return codes
     }
 

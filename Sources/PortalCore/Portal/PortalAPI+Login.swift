@@ -34,7 +34,7 @@ extension PortalAPI {
             // The database refuses while locked and records a wrong code itself, in the same call.
             let row = try connection.query(
                 "SELECT used, locked_until FROM portal_api.sign_in_with_recovery_code($1::bigint, $2)",
-                [state.memberID, recoveryCode]).rows[0]
+                [state.memberID, recoveryCode]).single()
             if let until = try row.decode(PGTimestamp?.self, column: "locked_until") { return .locked(until: until) }
             guard try row.decode(Bool.self, column: "used") else { return .wrongCode }
             try connection.query("SELECT portal_api.record_login($1::bigint)", [state.memberID])
@@ -45,11 +45,11 @@ extension PortalAPI {
 
     private func accept(step: Int64, memberID: Int64) throws -> Bool {
         try connection.query("SELECT portal_api.accept_step($1::bigint, $2::bigint)", [memberID, step])
-            .rows[0].decode(Bool.self, at: 0)
+            .single().decode(Bool.self, at: 0)
     }
 
     private func failure(_ state: MemberLoginState, _ outcome: LoginOutcome) throws -> LoginOutcome {
-        let row = try connection.query("SELECT portal_api.record_login_failure($1::bigint)", [state.memberID]).rows[0]
+        let row = try connection.query("SELECT portal_api.record_login_failure($1::bigint)", [state.memberID]).single()
         if let until = try row.decode(PGTimestamp?.self, at: 0) { return .locked(until: until) }
         return outcome
     }

@@ -28,7 +28,7 @@ public struct PortalAPI {
     /// Creates a customer account; returns its id.
     @discardableResult
     public func createCustomer(account: String, name: String) throws -> Int64 {
-        try connection.query("SELECT portal_api.create_customer($1, $2)", [account, name]).rows[0].decode(Int64.self, at: 0)
+        try connection.query("SELECT portal_api.create_customer($1, $2)", [account, name]).single().decode(Int64.self, at: 0)
     }
 
     /// Adds a team member with a scrypt hash of `password`; returns the member's id.
@@ -45,7 +45,7 @@ public struct PortalAPI {
                           phone: String?, passwordHash: PasswordHash) throws -> Int64 {
         try connection.query(
             "SELECT portal_api.add_member($1, $2, $3, $4, $5, $6)",
-            [account, email, name, role.rawValue, phone, passwordHash.encoded]).rows[0].decode(Int64.self, at: 0)
+            [account, email, name, role.rawValue, phone, passwordHash.encoded]).single().decode(Int64.self, at: 0)
     }
 
     /// Turns mandatory 2FA on or off; only an administrator of the customer may. Returns false
@@ -53,7 +53,7 @@ public struct PortalAPI {
     @discardableResult
     public func setMandatory(account: String, administratorEmail: String, on: Bool) throws -> Bool {
         try connection.query("SELECT portal_api.set_mandatory($1, $2, $3::boolean)", [account, administratorEmail, on])
-            .rows[0].decode(Bool.self, at: 0)
+            .single().decode(Bool.self, at: 0)
     }
 
     /// The connection limit an agent gets unless told otherwise: room for `--jobs 16` and a

@@ -36,7 +36,7 @@ public struct DemoSeeder {
 
     private func load(seed: UInt64, hash: PasswordHash) throws -> Summary {
         let existing = try portal.connection.query(
-            "SELECT count(*) FROM portal_api.login_state('jane.doe@acme.example')").rows[0].decode(Int.self, at: 0)
+            "SELECT count(*) FROM portal_api.login_state('jane.doe@acme.example')").single().decode(Int.self, at: 0)
         guard existing == 0 else {
             throw PortalRefusal(code: .duplicateAccount, message: "the demo data is already loaded (jane.doe@acme.example exists)")
         }

@@ -124,6 +124,6 @@ public struct ScaleSeeder {
 
     private func nextID(_ connection: PGConnection, _ table: String) throws -> Int64 {
         // Table names here are constants of this file, never input.
-        try connection.query("SELECT coalesce(max(id), 0) + 1 FROM \(table)").rows[0].decode(Int64.self, at: 0)
+        try connection.query("SELECT coalesce(max(id), 0) + 1 FROM \(table)").single().decode(Int64.self, at: 0)
     }
 }

@@ -101,7 +101,7 @@ struct HeldTransactionTests {
             let functions = try fixture.connection.query("""
                 SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
                  WHERE n.nspname IN ('portal', 'support', 'portal_api') AND p.prosrc ILIKE '%advisory%'
-                """).rows[0].decode(Int.self, at: 0)
+                """).single().decode(Int.self, at: 0)
             #expect(functions == 0)
         }
     }

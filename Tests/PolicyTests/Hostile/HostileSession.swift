@@ -48,7 +48,7 @@ struct HostileSession {
 
     /// The first column of the first row.
     func value<T: PGDecodable>(_ type: T.Type, _ sql: String, _ parameters: [(any PGEncodable)?] = []) throws -> T {
-        try connection.query(sql, parameters).rows[0].decode(T.self, at: 0)
+        try connection.query(sql, parameters).single().decode(T.self, at: 0)
     }
 }
 
@@ -60,7 +60,7 @@ extension PortalFixture {
 
     /// How many rows a table holds, read as the owner.
     func count(_ table: String, _ condition: String = "true") throws -> Int {
-        try connection.query("SELECT count(*) FROM \(table) WHERE \(condition)").rows[0].decode(Int.self, at: 0)
+        try connection.query("SELECT count(*) FROM \(table) WHERE \(condition)").single().decode(Int.self, at: 0)
     }
 }
 

@@ -51,7 +51,7 @@ struct SmallerHoleTests {
     func connectionLimit() throws {
         try withPortalFixture { fixture in
             let role = try fixture.agentRole("eve")
-            let limit = try fixture.connection.query("SELECT rolconnlimit FROM pg_roles WHERE rolname = $1", [role]).rows[0].decode(Int.self, at: 0)
+            let limit = try fixture.connection.query("SELECT rolconnlimit FROM pg_roles WHERE rolname = $1", [role]).single().decode(Int.self, at: 0)
             #expect(limit == PortalAPI.defaultAgentConnectionLimit)
             try fixture.portal.setAgentConnectionLimit(name: role, connectionLimit: 2)
             let first = try fixture.database.connect(user: role)
@@ -60,7 +60,7 @@ struct SmallerHoleTests {
             do {
                 let third = try fixture.database.connect(user: role)
                 defer { third.close() }
-                let seen = try third.query("SELECT count(*) FROM pg_stat_activity WHERE usename = current_user").rows[0].decode(Int.self, at: 0)
+                let seen = try third.query("SELECT count(*) FROM pg_stat_activity WHERE usename = current_user").single().decode(Int.self, at: 0)
                 Issue.record("a third connection was allowed (\(seen) sessions of \(role))")
             } catch {
                 #expect("\(error)".contains("too many connections"))
@@ -77,13 +77,13 @@ struct SmallerHoleTests {
             // A caller of the portal API that skips the portal's own bookkeeping.
             for attempt in 1...5 {
                 let row = try fixture.connection.query(
-                    "SELECT used, locked_until FROM portal_api.sign_in_with_recovery_code($1::bigint, $2)", [jane.memberID, strangersCode()]).rows[0]
+                    "SELECT used, locked_until FROM portal_api.sign_in_with_recovery_code($1::bigint, $2)", [jane.memberID, strangersCode()]).single()
                 #expect(try row.decode(Bool.self, column: "used") == false)
                 #expect(try (row.decode(PGTimestamp?.self, column: "locked_until") != nil) == (attempt == 5))
             }
             #expect(try fixture.count("portal.login_failures") == 5)
             let right = try fixture.connection.query(
-                "SELECT used, locked_until FROM portal_api.sign_in_with_recovery_code($1::bigint, $2)", [jane.memberID, jane.recoveryCodes[0].grouped]).rows[0]
+                "SELECT used, locked_until FROM portal_api.sign_in_with_recovery_code($1::bigint, $2)", [jane.memberID, jane.recoveryCodes[0].grouped]).single()
             #expect(try right.decode(Bool.self, column: "used") == false, "locked: even the right code is refused")
             #expect(try fixture.count("portal.recovery_codes", "used_at IS NOT NULL") == 0)
             if case .locked = try fixture.portal.login(email: jane.email, password: PortalFixture.password, recoveryCode: jane.recoveryCodes[0].grouped) {} else {
