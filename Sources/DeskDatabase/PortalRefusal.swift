@@ -14,6 +14,7 @@ public struct PortalRefusal: Error, Sendable, Equatable, CustomStringConvertible
             case lookupLimitReached = "DK017", ownAction = "DK018"
             case alreadyEnrolled = "DK101", noPendingEnrolment = "DK102", notAdministrator = "DK103"
             case duplicateAccount = "DK104", duplicate = "DK105", invalidInput = "DK106"
+            case wrongCode = "DK120", replayedCode = "DK121"
         }
         fileprivate let base: Base
 
@@ -63,6 +64,11 @@ public struct PortalRefusal: Error, Sendable, Equatable, CustomStringConvertible
         public static let duplicate = Code(base: .duplicate)
         /// A value does not have the required form.
         public static let invalidInput = Code(base: .invalidInput)
+        /// The authenticator code is not valid now. Raised by the portal itself, the only side
+        /// that can read the secret, under the same contract as the database's refusals.
+        public static let wrongCode = Code(base: .wrongCode)
+        /// The authenticator code was already used (raised by the portal, as `wrongCode`).
+        public static let replayedCode = Code(base: .replayedCode)
 
         /// The SQLSTATE, e.g. `DK005`.
         public var sqlState: String { base.rawValue }

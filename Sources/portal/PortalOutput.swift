@@ -33,8 +33,8 @@ enum PortalRunner {
             report = try body(connection)
         } catch let error as PGError {
             fail(options, exit: error.isConnectionProblem ? 2 : 1, sqlState: error.sqlState?.rawValue, message: error.message)
-        } catch let error as PortalRefusal {
-            fail(options, exit: 1, sqlState: error.code.sqlState, message: error.message)
+        } catch let error as any ReportableError {
+            fail(options, exit: 1, sqlState: error.report.sqlState, message: error.report.message)
         } catch let error as ExitCode {
             throw error
         } catch {

@@ -87,7 +87,7 @@ import TestSupport
             let result = try connection.query("SELECT 1 AS one, 'x' AS letter")
             #expect(result.columns.map(\.name) == ["one", "letter"])
             #expect(try result.single().decode(String.self, column: "letter") == "x")
-            #expect(result.single()[column: "missing"] == nil)
+            #expect(try result.single()[column: "missing"] == nil)
             #expect(result.commandTag == "SELECT 1")
             #expect(result.affectedRows == 1)
         }

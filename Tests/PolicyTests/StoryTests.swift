@@ -43,6 +43,9 @@ struct StoryTests {
             let uri = try #require(setup["otpauth_uri"] as? String)
             let secret = try #require(URLComponents(string: uri)?.queryItems?.first { $0.name == "secret" }?.value)
             #expect(setup["secret"] as? String == secret)
+            // A wrong first code is the portal's own refusal, under the database's contract.
+            let wrongFirst = try Self.portal(database, ["2fa", "confirm", "jane@acme.example", "000000"], expect: 1)
+            #expect((wrongFirst["error"] as? [String: Any])?["sqlstate"] as? String == "DK120")
             let confirmed = try Self.portal(database, ["2fa", "confirm", "jane@acme.example", try Self.oathtool(secret)])
             let codes = try #require(confirmed["recovery_codes"] as? [String])
             #expect(codes.count == 10 && codes.allSatisfy { $0.count == 19 })

@@ -1,10 +1,10 @@
 public import PGClient
-import DeskDatabase
+public import DeskDatabase
 import SupportClient
 
 /// Why a command did not do what was asked, worded for the agent on the call. Scripts get the
 /// same sentence plus the SQLSTATE when the database refused.
-public struct ConsoleFailure: Error, Sendable, Equatable {
+public struct ConsoleFailure: ReportableError, Equatable {
     /// What kind of failure, which decides the exit status and whether to reconnect.
     public enum Kind: Sendable, Equatable {
         /// The command line itself is wrong.
@@ -22,6 +22,9 @@ public struct ConsoleFailure: Error, Sendable, Equatable {
     public let sqlState: String?
     /// One plain sentence.
     public let message: String
+
+    /// The sentence and SQLSTATE, as every SupportDesk program reports them.
+    public var report: ErrorReport { ErrorReport(sqlState: sqlState, message: message) }
 
     /// A failure with its parts.
     public init(_ kind: Kind, sqlState: String? = nil, message: String) {

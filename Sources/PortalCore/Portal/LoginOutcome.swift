@@ -1,4 +1,4 @@
-import DeskDatabase
+public import DeskDatabase
 public import PGClient
 
 /// What the portal tells someone who tries to sign in.
@@ -42,26 +42,23 @@ public enum LoginMethod: String, Sendable, Equatable {
     case recoveryCode = "recovery_code"
 }
 
-/// A portal action refused before it reached the database's rules.
-public enum PortalActionError: Error, Equatable, CustomStringConvertible {
+extension PortalRefusal {
+    /// The portal's own refusals, made before or instead of asking the database (the secret is
+    /// the portal's alone), with the same codes and contract as the database's.
     /// No team member has this email.
-    case memberNotFound(String)
-    /// The member has no active 2FA.
-    case notEnrolled(String)
-    /// The member has no pending set-up.
-    case noPendingEnrolment(String)
-    /// The TOTP code is not valid now.
-    case wrongCode
-    /// The TOTP code was already used.
-    case replayedCode
-
-    public var description: String {
-        switch self {
-        case .memberNotFound(let email): return "no team member \(email)"
-        case .notEnrolled(let email): return "\(email) does not have 2FA enabled"
-        case .noPendingEnrolment(let email): return "\(email) has no pending 2FA set-up (run `portal 2fa setup` first)"
-        case .wrongCode: return "the code is not valid (check the phone's clock, then use the current code)"
-        case .replayedCode: return "that code was already used; wait for the next one"
-        }
+    public static func memberNotFound(_ email: String) -> PortalRefusal {
+        PortalRefusal(code: .memberNotFound, message: "no team member \(email)")
     }
+    /// The member has no active 2FA.
+    public static func notEnrolled(_ email: String) -> PortalRefusal {
+        PortalRefusal(code: .notEnrolled, message: "\(email) does not have 2FA enabled")
+    }
+    /// The member has no pending set-up to confirm.
+    public static func noPendingEnrolment(_ email: String) -> PortalRefusal {
+        PortalRefusal(code: .noPendingEnrolment, message: "\(email) has no pending 2FA set-up (run `portal 2fa setup` first)")
+    }
+    /// The TOTP code is not valid now.
+    public static let wrongCode = PortalRefusal(code: .wrongCode, message: "the code is not valid (check the phone's clock, then use the current code)")
+    /// The TOTP code was already used.
+    public static let replayedCode = PortalRefusal(code: .replayedCode, message: "that code was already used; wait for the next one")
 }

@@ -31,7 +31,7 @@ extension PortalAPI {
             if state.twoFactor == .active {
                 throw PortalRefusal(code: .alreadyEnrolled, message: "\(email) already has 2FA enabled")
             }
-            throw PortalActionError.noPendingEnrolment(email)
+            throw PortalRefusal.noPendingEnrolment(email)
         }
         let step = try acceptedStep(code, state: state)
         let codes = RecoveryCode.generateBatch()
@@ -45,23 +45,23 @@ extension PortalAPI {
     /// The member's own disable, with a current code.
     public func disableTwoFactor(email: String, code: String) throws {
         let state = try member(email)
-        guard state.twoFactor == .active else { throw PortalActionError.notEnrolled(email) }
+        guard state.twoFactor == .active else { throw PortalRefusal.notEnrolled(email) }
         let step = try acceptedStep(code, state: state)
         let done = try connection.query("SELECT portal_api.disable_self($1::bigint, $2::bigint)", [state.memberID, step])
-        guard try done.single().decode(Bool.self, at: 0) else { throw PortalActionError.replayedCode }
+        guard try done.single().decode(Bool.self, at: 0) else { throw PortalRefusal.replayedCode }
     }
 
     /// New recovery codes after a current code; the old ones stop working.
     public func regenerateRecoveryCodes(email: String, code: String) throws -> [RecoveryCode] {
         let state = try member(email)
-        guard state.twoFactor == .active else { throw PortalActionError.notEnrolled(email) }
+        guard state.twoFactor == .active else { throw PortalRefusal.notEnrolled(email) }
         let step = try acceptedStep(code, state: state)
         let codes = RecoveryCode.generateBatch()
         let salt = RecoveryCode.makeSalt()
         let done = try connection.query(
             "SELECT portal_api.regenerate_recovery_codes($1::bigint, $2::bigint, $3, " + Self.hashArray + ")",
             [state.memberID, step, salt, Self.hexList(codes, salt: salt)])
-        guard try done.single().decode(Bool.self, at: 0) else { throw PortalActionError.replayedCode }
+        guard try done.single().decode(Bool.self, at: 0) else { throw PortalRefusal.replayedCode }
         return codes
     }
 
@@ -76,8 +76,8 @@ extension PortalAPI {
     func acceptedStep(_ code: String, state: MemberLoginState) throws -> Int64 {
         switch try state.verify(code, at: clock.unixTime, secrets: try requireSecrets()) {
         case .accepted(let step): return Int64(step)
-        case .replayed: throw PortalActionError.replayedCode
-        case .rejected: throw PortalActionError.wrongCode
+        case .replayed: throw PortalRefusal.replayedCode
+        case .rejected: throw PortalRefusal.wrongCode
         }
     }
 }

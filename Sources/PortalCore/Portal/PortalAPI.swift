@@ -73,7 +73,7 @@ public struct PortalAPI {
     /// The member's login state, or a clear error when no one has this email.
     func member(_ email: String) throws -> MemberLoginState {
         guard let state = try MemberLoginState.read(email: email, from: connection) else {
-            throw PortalActionError.memberNotFound(email)
+            throw PortalRefusal.memberNotFound(email)
         }
         return state
     }

@@ -94,7 +94,7 @@ public struct DemoSeeder {
     /// Enrols a member as the portal would and returns their recovery codes.
     private func enrolMember(_ email: String) throws -> [RecoveryCode] {
         let uri = try portal.beginEnrolment(email: email)
-        guard let totp = uri.makeTOTP() else { throw PortalActionError.noPendingEnrolment(email) }
+        guard let totp = uri.makeTOTP() else { throw PortalRefusal.noPendingEnrolment(email) }
         return try portal.confirmEnrolment(email: email, code: try totp.code(clock: portal.clock))
     }
 
