@@ -27,7 +27,7 @@ extension RecoveryCode {
         for scalar in text.unicodeScalars {
             if let value = CrockfordBase32.typedValue(of: scalar) {
                 run.append(value, typedAsDigit: ("0"..."9").contains(scalar))
-            } else if isSeparator(scalar) {
+            } else if separatesPieces(scalar) {
                 run.markSeparator()
             } else {
                 if run.holdsCode() { return true }
@@ -38,11 +38,12 @@ extension RecoveryCode {
     }
 
     /// Characters people put between the groups of a code, and the console's escape character:
-    /// dropped before looking for codes.
-    private static func isSeparator(_ scalar: Unicode.Scalar) -> Bool {
+    /// dropped before looking for codes. Wider than what `init(parsing:)` forgives, since a code
+    /// typed `7k3m.qx9d…` is refused by the check but must still stay out of history.
+    private static func separatesPieces(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
         case ".", "_", "/", "\\": return true
-        default: return scalar.properties.isWhitespace || scalar.properties.generalCategory == .dashPunctuation
+        default: return isSeparator(scalar)
         }
     }
 }

@@ -21,15 +21,25 @@ public struct RecoveryCode: Sendable, Hashable, CustomStringConvertible {
 
     private init(normalized: String) { self.normalized = normalized }
 
-    /// Reads a code as a person typed or an agent heard it: case folded, spaces and dashes
-    /// dropped, `O` read as zero and `I`/`L` as one; then the length and check symbol are checked.
+    /// The most characters (Unicode scalars) an input may have; longer input is refused before
+    /// it is read. The database's `portal.normalise_recovery_code` has the same cap.
+    public static let maximumInputLength = 64
+
+    /// Reads a code as a person typed or an agent heard it: separators dropped (Unicode
+    /// White_Space and dash punctuation, so a pasted no-break space or en dash is forgiven),
+    /// ASCII case folded, `O` read as zero and `I`/`L` as one; then the length and check symbol
+    /// are checked. The rule is this type's; the database's `portal.normalise_recovery_code`
+    /// implements the same one (it hashes inside the database), and a test holds them equal.
     public init(parsing input: String) throws(RecoveryCodeError) {
+        guard input.unicodeScalars.count <= Self.maximumInputLength else {
+            throw .tooLong(input.unicodeScalars.count)
+        }
         var symbols: [UInt8] = []
         symbols.reserveCapacity(Self.length)
-        for character in input {
-            if character == "-" || character.isWhitespace { continue }
-            guard let symbol = CrockfordBase32.canonicalSymbol(character) else {
-                throw .invalidCharacter(character)
+        for scalar in input.unicodeScalars {
+            if Self.isSeparator(scalar) { continue }
+            guard let symbol = CrockfordBase32.canonicalSymbol(Character(scalar)) else {
+                throw .invalidCharacter(Character(scalar))
             }
             symbols.append(symbol)
         }
@@ -39,6 +49,23 @@ public struct RecoveryCode: Sendable, Hashable, CustomStringConvertible {
             throw .misheardCharacter
         }
         self.init(normalized: String(decoding: symbols, as: UTF8.self))
+    }
+
+    /// What `init(parsing:)` reads in `input` before it checks anything, in groups of four: for
+    /// the console to read back to the caller, so both sides hear the same symbols. Characters
+    /// that cannot be symbols are kept as typed.
+    public static func readBack(_ input: String) -> String {
+        var symbols = ""
+        for scalar in input.unicodeScalars.prefix(maximumInputLength) where !isSeparator(scalar) {
+            let character = Character(scalar)
+            symbols.append(CrockfordBase32.canonicalSymbol(character).map { Character(Unicode.Scalar($0)) } ?? character)
+        }
+        return grouped(symbols)
+    }
+
+    /// Whether a scalar is dropped between groups: Unicode White_Space or dash punctuation.
+    public static func isSeparator(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isWhitespace || scalar.properties.generalCategory == .dashPunctuation
     }
 
     /// A fresh code from the system CSPRNG.
@@ -99,10 +126,12 @@ public struct RecoveryCode: Sendable, Hashable, CustomStringConvertible {
 /// Why what was read out is not a recovery code. None of these reveal anything about the
 /// customer's codes, so none should count against the lockout.
 public enum RecoveryCodeError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// A character that is not a Crockford Base32 symbol (nor a space, dash or O/I/L).
+    /// A character that is not a Crockford Base32 symbol (nor a separator or O/I/L).
     case invalidCharacter(Character)
     /// The number of symbols read is not 16.
     case wrongLength(Int)
+    /// The input is longer than any way of typing a code (`RecoveryCode.maximumInputLength`).
+    case tooLong(Int)
     /// The check symbol does not match: one character was misheard or two were swapped.
     case misheardCharacter
 
@@ -113,6 +142,8 @@ public enum RecoveryCodeError: Error, Equatable, Sendable, CustomStringConvertib
             return "'\(shown)' cannot appear in a recovery code (letters and digits except U)"
         case .wrongLength(let count):
             return "a recovery code has \(RecoveryCode.length) characters; \(count) were given"
+        case .tooLong(let count):
+            return "that was \(count) characters; a recovery code is typed in at most \(RecoveryCode.maximumInputLength)"
         case .misheardCharacter:
             return "the check character does not match: a character was misheard — ask the caller to read the code again"
         }

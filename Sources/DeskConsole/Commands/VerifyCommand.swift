@@ -92,17 +92,7 @@ extension CommandRunner {
         return "\(why). Not counted; ask the caller to read the code again"
     }
 
-    /// The code as the console understood it, in groups of four, to read back to the caller:
-    /// case folded, spaces and dashes dropped, O read as 0 and I/L as 1.
-    static func readBack(_ code: String) -> String {
-        let symbols = code.uppercased().compactMap { character -> Character? in
-            switch character {
-            case " ", "-", "\t": return nil
-            case "O": return "0"
-            case "I", "L": return "1"
-            default: return character
-            }
-        }
-        return RecoveryCode.grouped(String(symbols))
-    }
+    /// The code as the console understood it, in groups of four, to read back to the caller
+    /// (`RecoveryCode.readBack`: the same reading the check makes).
+    static func readBack(_ code: String) -> String { RecoveryCode.readBack(code) }
 }
