@@ -42,6 +42,22 @@ struct PrivilegeTests {
         }
     }
 
+    @Test("the owner role owns every object of the schema, whichever login migrated it")
+    func everythingIsOwnedByTheOwnerRole() throws {
+        try withPortalFixture { fixture in
+            let strays = try fixture.connection.query("""
+                SELECT p.oid::regprocedure::text FROM pg_proc p
+                 WHERE p.pronamespace IN ('portal'::regnamespace, 'support'::regnamespace, 'portal_api'::regnamespace)
+                   AND p.proowner <> 'supportdesk_owner'::regrole
+                UNION ALL
+                SELECT c.oid::regclass::text FROM pg_class c
+                 WHERE c.relnamespace IN ('portal'::regnamespace, 'support'::regnamespace, 'portal_api'::regnamespace)
+                   AND c.relowner <> 'supportdesk_owner'::regrole
+                """).rows.map { try $0.decode(String.self, at: 0) }
+            #expect(strays.isEmpty, "a migration forgot SET LOCAL ROLE supportdesk_owner: \(strays)")
+        }
+    }
+
     @Test("no support function returns a secret, a code hash or a password hash")
     func noSecretsThroughFunctions() throws {
         try withPortalFixture { fixture in

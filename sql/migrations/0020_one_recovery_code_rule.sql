@@ -5,6 +5,7 @@
 -- Before: `[[:space:]-]` removed what the server's locale calls space (not a pasted no-break
 -- space or en dash, which the console forgave), and upper() folded non-ASCII letters (a Turkish
 -- dotless i became I, then 1), which the console refused.
+SET LOCAL ROLE supportdesk_owner;
 
 -- The separators dropped between groups: Unicode White_Space and dash punctuation (Pd).
 CREATE FUNCTION portal.recovery_code_separators() RETURNS text
