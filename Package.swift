@@ -19,6 +19,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // Property-based tests (tests only): random inputs for every parser, shrunk on failure.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .target(
@@ -65,11 +67,14 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "TestSupport",
-            dependencies: ["PGClient", "PortalStore", "TOTPCore"],
+            dependencies: [
+                "PGClient", "PortalStore", "TOTPCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "TOTPCoreTests",
-            dependencies: ["TOTPCore", "TestSupport"],
+            dependencies: ["TOTPCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strict),
         .testTarget(
             name: "PGClientTests",
@@ -77,11 +82,17 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "PortalStoreTests",
-            dependencies: ["PortalStore", "TOTPCore", "PGClient", "TestSupport"],
+            dependencies: [
+                "PortalStore", "TOTPCore", "PGClient", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "DeskConsoleTests",
-            dependencies: ["DeskConsole", "PortalStore", "PGClient", "TOTPCore", "TestSupport"],
+            dependencies: [
+                "DeskConsole", "PortalStore", "PGClient", "TOTPCore", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             exclude: ["Transcripts"],
             swiftSettings: strict),
     ]
