@@ -10,6 +10,8 @@ struct CommandRunner {
     /// Whether anyone will read the human blocks (table format); scripts in JSON or CSV skip
     /// building tables they would throw away.
     let wantsHuman: Bool
+    /// The format results are written in, for results spooled ready to write (a `log` page).
+    let format: OutputFormat
     let times: TimeText
     /// Asks the person at the terminal; nil in scripts.
     let ask: (String) -> String?

@@ -47,6 +47,7 @@ public enum TerminalSafeText {
         let value = scalar.value
         if value >= 0x20 && value < 0x7F { return false }
         if value < 0xA0 { return true }                     // C0, DEL, C1 (incl. CSI 0x9B)
+        if value < 0x34F { return value == 0xAD }           // Latin, IPA, combining marks: visible but the soft hyphen
         if (0xFE00...0xFE0F).contains(value) || (0xE0100...0xE01EF).contains(value) { return false }
         switch scalar.properties.generalCategory {
         case .control, .format, .lineSeparator, .paragraphSeparator, .unassigned, .surrogate: return true

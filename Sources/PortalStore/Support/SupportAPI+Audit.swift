@@ -11,6 +11,15 @@ extension SupportAPI {
         ).rows.map(Self.event)
     }
 
+    /// The same page handed to `body` one event at a time as rows arrive, so a page of any
+    /// size needs memory for one event.
+    public func forEachAuditEvent(_ filter: AuditLogFilter, _ body: (AuditEvent) throws -> Void) throws {
+        try connection.forEachRow(
+            "SELECT * FROM support.audit_log($1::timestamptz, $2::timestamptz, $3, $4, $5, $6, $7::bigint, $8::int)",
+            [filter.since, filter.until, filter.agent, filter.account, filter.email, filter.action, filter.beforeSeq, filter.limit]
+        ) { row in try body(try Self.event(row)) }
+    }
+
     /// Streams every chain link after `afterSeq`, in order, one row in memory at a time.
     public func forEachChainLink(after afterSeq: Int64 = 0, _ body: (AuditChainLink) throws -> Void) throws {
         try connection.forEachRow("SELECT * FROM support.audit_chain($1::bigint)", [afterSeq]) { row in
