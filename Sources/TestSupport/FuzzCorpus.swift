@@ -33,6 +33,9 @@ public enum FuzzCorpus {
         "log --limit 0",
         "log --limit 10001",
         "find --limit=\u{661}",                        // an Arabic-Indic digit
+        "log --customer=\u{FE0F}MS-1",                 // = and a variation selector are one character
+        "log --\u{301}limit 5",
+        "verify 'x'\u{301}y 7K3M-QX9D-P2RA-4WTH",
         "help \u{202E}find",
         "--reason",
         "\"\"",

@@ -80,9 +80,9 @@ import TestSupport
     }
 }
 
-/// Runs `body` with a connection to a fresh empty test database.
-func withTestDatabaseAsync(_ body: (PGConnection) async throws -> Void) async throws {
-    let database = try PostgresCluster.shared().createDatabase()
+/// Runs `body` with a superuser connection to a fresh test database.
+func withTestDatabaseAsync(template: DatabaseTemplate = .empty, _ body: (PGConnection) async throws -> Void) async throws {
+    let database = try PostgresCluster.shared().createDatabase(from: template)
     defer { try? database.drop() }
     let connection = try database.connect()
     defer { connection.close() }
