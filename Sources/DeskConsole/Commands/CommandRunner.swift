@@ -43,6 +43,8 @@ struct CommandRunner {
     func database<T>(_ body: () throws -> T) throws(ConsoleFailure) -> T {
         do {
             return try body()
+        } catch let error as PGError where error.sqlState?.rawValue == "25006" {
+            throw ConsoleFailure.readOnly(standby: link.connection.parameterStatus("in_hot_standby") == "on")
         } catch let error as PGError {
             throw ConsoleFailure(error)
         } catch let failure as ConsoleFailure {
