@@ -15,6 +15,7 @@ public struct FuzzLines: Sequence, IteratorProtocol {
         corpus = FuzzCorpus.consoleLines.reversed()
     }
 
+    /// The next line, or nil after `count`.
     public mutating func next() -> String? {
         guard remaining > 0 else { return nil }
         remaining -= 1
@@ -47,8 +48,10 @@ public struct FuzzLines: Sequence, IteratorProtocol {
 public struct SeededRandom: RandomNumberGenerator {
     private var state: UInt64
 
+    /// The same seed gives the same numbers, so a failing run can be replayed.
     public init(seed: UInt64) { state = seed }
 
+    /// The next number of the sequence.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

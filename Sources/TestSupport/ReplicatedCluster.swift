@@ -55,8 +55,9 @@ public final class ReplicatedCluster: Sendable {
         "postgresql:///\(Self.database)?host=\(primaryDirectory)/socket,\(standbyDirectory)/socket&user=\(user)&target_session_attrs=\(attributes)"
     }
 
-    /// The socket folder of each server, as the console names the server it reached.
+    /// The primary's socket folder, as the console names the server it reached.
     public var primarySocket: String { primaryDirectory + "/socket" }
+    /// The standby's socket folder, as the console names the server it reached after a failover.
     public var standbySocket: String { standbyDirectory + "/socket" }
 
     /// Waits until the standby has replayed everything the primary has written.

@@ -21,7 +21,7 @@ import TestSupport
                 if let value = options[flag.name] { words += inline ? ["--\(flag.name)=\(value)"] : ["--\(flag.name)", value] }
                 if switches.contains(flag.name) { words.append("--\(flag.name)") }
             }
-            if positionals.contains(where: { $0.hasPrefix("--") }) { words.append("--") }
+            if positionals.contains(where: { $0.unicodeScalars.starts(with: "--".unicodeScalars) }) { words.append("--") }
             return words + positionals
         }
 
