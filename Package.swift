@@ -14,6 +14,7 @@ let strict: [SwiftSetting] = [
 
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let propertyBased = Target.Dependency.product(name: "PropertyBased", package: "swift-property-based")
 
 let package = Package(
     name: "SupportDesk",
@@ -26,6 +27,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // Property-based tests (tests only): random inputs for every parser, shrunk on failure.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // The one implementation of HOTP/TOTP, Base32, otpauth:// URIs and recovery codes. No I/O.
@@ -66,21 +69,23 @@ let package = Package(
         // Test helpers: running programs (no libpq, so TOTPCore's tests need none), and the
         // PostgreSQL fixture.
         .target(name: "ProcessTesting", swiftSettings: strict),
+        // Generators, a corpus and random command lines for property tests and fuzzing (no libpq).
+        .target(name: "FuzzTesting", dependencies: [propertyBased], swiftSettings: strict),
         .target(
             name: "TestSupport",
             dependencies: ["DeskDatabase", "PGClient", "PortalCore", "PortalSetup", "SupportClient", "TOTPCore", "ProcessTesting"],
             swiftSettings: strict),
-        .testTarget(name: "TOTPCoreTests", dependencies: ["TOTPCore", "ProcessTesting"], swiftSettings: strict),
-        .testTarget(name: "PGClientTests", dependencies: ["PGClient", "TestSupport", "ProcessTesting"], swiftSettings: strict),
+        .testTarget(name: "TOTPCoreTests", dependencies: ["TOTPCore", "ProcessTesting", "FuzzTesting", propertyBased], swiftSettings: strict),
+        .testTarget(name: "PGClientTests", dependencies: ["PGClient", "TestSupport", "ProcessTesting", "FuzzTesting", propertyBased], swiftSettings: strict),
         .testTarget(
             name: "PolicyTests",
             dependencies: ["DeskDatabase", "SupportClient", "PortalCore", "PortalSetup", "TOTPCore", "PGClient",
-                           "TestSupport", "ProcessTesting"],
+                           "TestSupport", "ProcessTesting", "FuzzTesting", propertyBased],
             swiftSettings: strict),
         .testTarget(
             name: "DeskConsoleTests",
             dependencies: ["DeskConsole", "DeskDatabase", "SupportClient", "PortalCore", "PortalSetup", "PGClient",
-                           "TOTPCore", "TestSupport", "ProcessTesting"],
+                           "TOTPCore", "TestSupport", "ProcessTesting", "FuzzTesting", propertyBased],
             exclude: ["Transcripts"],
             swiftSettings: strict),
     ]

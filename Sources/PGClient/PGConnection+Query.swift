@@ -64,14 +64,20 @@ extension PGConnection {
     }
 
     /// The error for a failed call, marking it `.connectionLost` when the connection broke.
+    ///
+    /// `PQstatus` alone is not enough: when a server dies between statements, libpq can report
+    /// "server closed the connection unexpectedly" for the next call while the status still
+    /// reads OK. So the failed call itself is read too (`ConnectionLossSigns`).
     func failure(on connection: OpaquePointer, result: OpaquePointer?) -> PGError {
+        let message = String(cString: PQerrorMessage(connection))
         let lost = PQstatus(connection) != CONNECTION_OK
+            || ConnectionLossSigns.fromCall(result: result, notices: noticeBuffer.drain())
         guard let result, let state = errorField(result, .sqlState) else {
-            return PGError(lost ? .connectionLost : .server, message: String(cString: PQerrorMessage(connection)))
+            return PGError(lost ? .connectionLost : .server, message: message)
         }
         return PGError(
             lost ? .connectionLost : .server, sqlState: SQLState(rawValue: state),
-            message: errorField(result, .message) ?? String(cString: PQerrorMessage(connection)),
+            message: errorField(result, .message) ?? message,
             detail: errorField(result, .detail), hint: errorField(result, .hint),
             constraintName: errorField(result, .constraint))
     }

@@ -66,6 +66,7 @@ public final class PGConnection {
     /// Re-establishes a lost connection with the same parameters (PQreset).
     public func reset() throws(PGError) {
         let connection = try liveHandle()
+        noticeBuffer.notices.removeAll()    // the old session's last words are not the new one's
         PQreset(connection)
         guard PQstatus(connection) == CONNECTION_OK else {
             throw PGError(.connectionFailed, message: String(cString: PQerrorMessage(connection)))

@@ -6,10 +6,20 @@ import PGClient
 extension SupportAPI {
     /// The audit log, filtered, newest first (supervisors).
     public func auditLog(_ filter: AuditLogFilter) throws -> [AuditEvent] {
-        try connection.query(
-            "SELECT * FROM support.audit_log($1::timestamptz, $2::timestamptz, $3, $4, $5, $6, $7::bigint, $8::int)",
-            [filter.since, filter.until, filter.agent, filter.account, filter.email, filter.action?.rawValue, filter.beforeSeq, filter.limit]
-        ).rows.map(Self.event)
+        try connection.query(Self.auditLogQuery, Self.parameters(filter)).rows.map(Self.event)
+    }
+
+    private static let auditLogQuery =
+        "SELECT * FROM support.audit_log($1::timestamptz, $2::timestamptz, $3, $4, $5, $6, $7::bigint, $8::int)"
+
+    private static func parameters(_ filter: AuditLogFilter) -> [(any PGEncodable)?] {
+        [filter.since, filter.until, filter.agent, filter.account, filter.email, filter.action?.rawValue, filter.beforeSeq, filter.limit]
+    }
+
+    /// The same page handed to `body` one event at a time as rows arrive, so a page of any
+    /// size needs memory for one event.
+    public func forEachAuditEvent(_ filter: AuditLogFilter, _ body: (AuditEvent) throws -> Void) throws {
+        try connection.forEachRow(Self.auditLogQuery, Self.parameters(filter)) { row in try body(try Self.event(row)) }
     }
 
     /// Streams every chain link after `afterSeq`, in order, one row in memory at a time.

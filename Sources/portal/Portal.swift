@@ -13,15 +13,24 @@ struct Portal: ParsableCommand {
             Login.self, Mandatory.self, AgentCommands.self, Seed.self, Chain.self,
         ])
 
-    /// Runs a subcommand; bad usage exits 1 as documented, not ArgumentParser's 64.
+    /// Runs a subcommand. Bad usage exits 1 as documented, not ArgumentParser's 64; with
+    /// `--json`, every failure that reaches here (bad arguments, a missing or malformed
+    /// PORTAL_SECRET_KEY, a password not given) still prints one JSON object on stdout, so a
+    /// script reading stdout always gets an answer.
     static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
         } catch {
-            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            exit(withError: ExitCode.failure)
+            guard exitCode(for: error) != .success else { exit(withError: error) }    // --help, --version
+            let usage = exitCode(for: error) == .validationFailure
+            FileHandle.standardError.write(Data(((usage ? fullMessage(for: error) : "portal: \(message(for: error))") + "\n").utf8))
+            if PortalRunner.wantsJSON(CommandLine.arguments) {
+                print(PortalRunner.failureJSON(sqlState: nil, message: message(for: error)))
+            }
+            Foundation.exit(1)
         }
     }
 }

@@ -56,12 +56,39 @@ enum PortalRunner {
 
     static func fail(_ options: DatabaseOptions, exit status: Int32, sqlState: String?, message: String) -> Never {
         Platform.printError("portal: \(message)")
-        if options.json {
-            var error: [String: any Sendable] = ["message": message]
-            if let sqlState { error["sqlstate"] = sqlState }
-            print(json(["ok": false, "error": error]))
-        }
+        if options.json { print(failureJSON(sqlState: sqlState, message: message)) }
         Foundation.exit(status)
+    }
+
+    /// The failure object, in the console's error shape: `{"error":{"message":…,"sqlstate":…|null},"ok":false}`.
+    static func failureJSON(sqlState: String?, message: String) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(FailureObject(error: .init(sqlstate: sqlState, message: message)))) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Whether the command line asks for JSON, read from the raw arguments (for failures before
+    /// or outside the parsed options): `--json` anywhere before a `--`.
+    static func wantsJSON(_ arguments: [String]) -> Bool {
+        arguments.dropFirst().prefix { $0 != "--" }.contains("--json")
+    }
+
+    private struct FailureObject: Encodable {
+        struct Detail: Encodable {
+            let sqlstate: String?
+            let message: String
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(sqlstate, forKey: .sqlstate)        // null, not left out
+                try container.encode(message, forKey: .message)
+            }
+
+            enum CodingKeys: String, CodingKey { case sqlstate, message }
+        }
+        let ok = false
+        let error: Detail
     }
 
     /// One line of JSON with sorted keys; nil values become null.

@@ -103,36 +103,61 @@ final class LineEditor: LineSource {
 }
 
 /// Results to stdout, diagnostics to stderr; interactively, a result longer than the screen
-/// goes through `$PAGER` as in psql.
+/// goes through `$PAGER` as in psql. The pager starts as soon as a result outgrows the screen
+/// and the rest streams into it, so a long result is never held whole.
 struct StandardStreams: ConsoleOutput {
     /// The pager command, or nil to print straight to the terminal.
     let pager: String?
     private var pending: [String] = []
+    private var partial = ""
+    /// The pager a long result is streaming into, until the command ends.
+    private var pagerPipe: Platform.Pager?
 
     init(pager: String?) { self.pager = pager }
 
     mutating func write(_ line: String) {
-        if pager == nil { Platform.printLine(line) } else { pending.append(line) }
+        guard let pager else {
+            Platform.printLine(line)
+            return
+        }
+        let whole = partial + line
+        partial = ""
+        if let pagerPipe {
+            pagerPipe.write(whole)
+            return
+        }
+        pending.append(whole)
+        if let rows = Platform.terminalRows, pending.count >= rows - 1, let opened = Platform.Pager(command: pager) {
+            pending.forEach(opened.write)
+            pending = []
+            pagerPipe = opened
+        }
+    }
+
+    mutating func writePart(_ text: String) {
+        if pager == nil { Platform.printPart(text) } else { partial += text }
     }
 
     mutating func writeError(_ line: String) {
-        flushPending(paging: false)
+        endPaging()
         Platform.printError(line)
     }
 
     mutating func endOfCommand() {
-        flushPending(paging: true)
+        endPaging()
         Platform.flushOutput()
     }
 
-    private mutating func flushPending(paging: Bool) {
-        guard !pending.isEmpty else { return }
-        defer { pending = [] }
-        if paging, let pager, let rows = Platform.terminalRows, pending.count >= rows - 1,
-           Platform.page(pending, through: pager) {
-            return
+    /// Waits for the pager to be quit, or prints what was held back for it.
+    private mutating func endPaging() {
+        if !partial.isEmpty { write("") }
+        if let pagerPipe {
+            pagerPipe.close()
+            self.pagerPipe = nil
         }
+        guard !pending.isEmpty else { return }
         pending.forEach(Platform.printLine)
+        pending = []
         Platform.flushOutput()
     }
 }

@@ -173,18 +173,29 @@ enum Platform {
     /// A pager that quits early must not kill the console.
     static func ignoreBrokenPipes() { signal(SIGPIPE, SIG_IGN) }
 
-    /// Shows `lines` through the pager command, like psql; false if it could not be started.
-    static func page(_ lines: [String], through command: String) -> Bool {
-        if getenv("LESS") == nil { setenv("LESS", "FRX", 1) }
-        fflush(stdout)
-        guard let pipe = popen(command, "w") else { return false }
-        for line in lines {
+    /// A pager started for one long result, like psql's; lines are written into it as they come.
+    struct Pager {
+        private let pipe: UnsafeMutablePointer<FILE>
+
+        /// Starts `command` (with `LESS=FRX` unless `LESS` is set); nil if it cannot start.
+        init?(command: String) {
+            if getenv("LESS") == nil { setenv("LESS", "FRX", 1) }
+            fflush(stdout)
+            guard let pipe = popen(command, "w") else { return nil }
+            self.pipe = pipe
+        }
+
+        func write(_ line: String) {
             fputs(line, pipe)
             fputc(0x0A, pipe)
         }
-        pclose(pipe)
-        return true
+
+        /// Ends the input and waits until the pager is quit.
+        func close() { pclose(pipe) }
     }
+
+    /// Writes part of a result line to standard output (a streamed JSON page).
+    static func printPart(_ text: String) { fputs(text, stdout) }
 
     /// Whether an executable exists at `path`.
     static func isExecutable(_ path: String) -> Bool { access(path, X_OK) == 0 }

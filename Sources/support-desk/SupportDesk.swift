@@ -40,6 +40,9 @@ struct SupportDesk: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("In a script, run up to N look-ups side by side on N connections (1–16); results stay in order.", valueName: "N"))
     var jobs: Int = 1
 
+    @Option(name: .customLong("reconnect-wait"), help: ArgumentHelp("After a lost connection, keep trying to reconnect for up to SECONDS (0–120, default 10), as a failover takes seconds; Ctrl-C stops waiting.", valueName: "SECONDS"))
+    var reconnectWait: Int = 10
+
     /// Runs the console; bad usage exits 1 (DESIGN.md), not ArgumentParser's 64.
     static func main() {
         do {
@@ -55,6 +58,7 @@ struct SupportDesk: ParsableCommand {
     func validate() throws {
         if !commands.isEmpty && file != nil { throw ValidationError("Use either -c or -f, not both.") }
         if !(1...16).contains(jobs) { throw ValidationError("--jobs takes 1 to 16.") }
+        if !(0...120).contains(reconnectWait) { throw ValidationError("--reconnect-wait takes 0 to 120 seconds.") }
     }
 
     func run() throws {
@@ -77,7 +81,8 @@ struct SupportDesk: ParsableCommand {
         let colour = interactive && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
         let settings = ConsoleSettings(
             interactive: interactive, format: format, onError: onError,
-            sourceName: input.sourceName, colour: colour, timing: timing, jobs: jobs)
+            sourceName: input.sourceName, colour: colour, timing: timing, jobs: jobs,
+            reconnectWait: .seconds(reconnectWait))
         let session = ConsoleSession(link: DatabaseLink(connection: connection), settings: settings)
         session.connect = { try PGConnection(address) }
         if !interactive && input.leavesStandardInputFree { session.readCode = StandardInputCodes().read }

@@ -36,7 +36,7 @@ import TOTPCore
 
         let holder = try PGConnection(uri)
         try holder.holdSupportGuard(memberID: memberID)
-        let console = try BuiltProduct.start("support-desk", ["--db", agentURI], input: """
+        let console = try BuiltProduct.start("support-desk", ["--db", agentURI, "--reconnect-wait", "1"], input: """
             disable-2fa jane@acme.example --reason 'lost phone, code read' --ticket SUP-1
             show jane@acme.example
 

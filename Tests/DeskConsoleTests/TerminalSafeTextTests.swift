@@ -1,5 +1,9 @@
+import FuzzTesting
 import DeskConsole
+import PropertyBased
 import Testing
+import ProcessTesting
+import TestSupport
 
 @Suite struct TerminalSafeTextTests {
     @Test func plainTextIsUnchanged() {
@@ -34,5 +38,31 @@ import Testing
 
     @Test func multiLineMessagesKeepTheirLayoutButNotTheirEscapes() {
         #expect(TerminalSafeText.escape("failed\n\tIs it running? \u{1B}[0m", keepingLineBreaks: true) == "failed\n\tIs it running? \\x1B[0m")
+    }
+
+    /// Issue 15: format characters that draw nothing were printed raw.
+    @Test func everyInvisibleFormatCharacterIsVisible() {
+        #expect(TerminalSafeText.escape("ad\u{2060}min") == "ad\\u{2060}min")
+        #expect(TerminalSafeText.escape("soft\u{AD}hyphen") == "soft\\xADhyphen")
+        #expect(TerminalSafeText.escape("flag\u{E0067}\u{E007F}") == "flag\\u{E0067}\\u{E007F}")
+        #expect(TerminalSafeText.escape("\u{3164}\u{115F}\u{34F}") == "\\u{3164}\\u{115F}\\u{34F}")
+        #expect(TerminalSafeText.escape("❤\u{FE0F}") == "❤\u{FE0F}", "a variation selector picks an emoji's look")
+    }
+
+    /// Whatever the text, the escaped form holds no control, format or separator character, and
+    /// two different texts never escape to the same thing.
+    @Test func escapedTextHoldsNothingInvisible() async {
+        await propertyCheck(count: 3000, input: FuzzGen.hostileText(length: 0...16), FuzzGen.hostileText(length: 0...16)) { text, other in
+            let escaped = TerminalSafeText.escape(text)
+            let hidden = escaped.unicodeScalars.filter {
+                switch $0.properties.generalCategory {
+                case .control, .format, .lineSeparator, .paragraphSeparator, .unassigned: true
+                default: $0.properties.isDefaultIgnorableCodePoint && !(0xFE00...0xFE0F).contains($0.value) && !(0xE0100...0xE01EF).contains($0.value)
+                }
+            }
+            #expect(hidden.isEmpty, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect(TerminalSafeText.isSafe(escaped) == false || escaped == text)
+            if text != other { #expect(escaped != TerminalSafeText.escape(other)) }
+        }
     }
 }

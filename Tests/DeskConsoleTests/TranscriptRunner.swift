@@ -131,6 +131,11 @@ struct RecordingSource: LineSource {
 /// Records stdout lines as they are and stderr lines with `! `.
 struct RecordingOutput: ConsoleOutput {
     let recorder: Recorder
-    mutating func write(_ line: String) { recorder.lines.append(line) }
+    var partial = ""
+    mutating func write(_ line: String) {
+        recorder.lines.append(partial + line)
+        partial = ""
+    }
+    mutating func writePart(_ text: String) { partial += text }
     mutating func writeError(_ line: String) { recorder.lines.append("! " + line) }
 }

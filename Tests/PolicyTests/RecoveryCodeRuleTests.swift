@@ -1,6 +1,7 @@
 import Foundation
 import PGClient
 import Testing
+import ProcessTesting
 import TestSupport
 import TOTPCore
 

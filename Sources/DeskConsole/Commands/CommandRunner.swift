@@ -11,6 +11,8 @@ struct CommandRunner {
     /// Whether anyone will read the human blocks (table format); scripts in JSON or CSV skip
     /// building tables they would throw away.
     let wantsHuman: Bool
+    /// The format results are written in, for results spooled ready to write (a `log` page).
+    let format: OutputFormat
     let times: TimeText
     /// Asks the person at the terminal; nil in scripts.
     let ask: (String) -> String?
@@ -35,6 +37,8 @@ struct CommandRunner {
     func database<T>(_ body: () throws -> T) throws(ConsoleFailure) -> T {
         do {
             return try body()
+        } catch let error as PGError where error.sqlState?.rawValue == "25006" {
+            throw ConsoleFailure.readOnly(standby: link.connection.parameterStatus("in_hot_standby") == "on")
         } catch let error as PGError {
             throw ConsoleFailure(error)
         } catch let failure as ConsoleFailure {

@@ -108,14 +108,17 @@ extension CommandSpec {
         while index < words.endIndex {
             let word = words[index]
             index += 1
-            guard !flagsEnded, word.hasPrefix("--") else {
+            // By scalars, not characters: `=` or `-` followed by a combining mark or a variation
+            // selector is one character, and must still split a flag from its value.
+            let scalars = word.unicodeScalars
+            guard !flagsEnded, scalars.starts(with: "--".unicodeScalars) else {
                 positionals.append(word)
                 continue
             }
-            if word == "--" { flagsEnded = true; continue }
-            let body = word.dropFirst(2)
-            let name = String(body.prefix { $0 != "=" })
-            let inlineValue = body.firstIndex(of: "=").map { String(body[body.index(after: $0)...]) }
+            if scalars.count == 2 { flagsEnded = true; continue }
+            let body = scalars.dropFirst(2)
+            let name = String(String.UnicodeScalarView(body.prefix { $0 != "=" }))
+            let inlineValue = body.firstIndex(of: "=").map { String(String.UnicodeScalarView(body[body.index(after: $0)...])) }
             guard let flag = flag(name) else {
                 throw .usage("\(self.name) has no flag --\(TerminalSafeText.escape(name)) (see help \(self.name))")
             }

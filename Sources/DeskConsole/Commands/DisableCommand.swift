@@ -10,9 +10,11 @@ extension CommandRunner {
         let override = command.has("override")
         let reason = try required(command, "reason", asking: "Reason (why, in words): ")
         let ticket = try required(command, "ticket", asking: "Ticket reference: ")
-        if let minimum = state.policy?.minReasonLength, reason.trimmingCharacters(in: .whitespaces).count < minimum {
-            throw ConsoleFailure(.refused, sqlState: "DK007", message: "a reason of at least \(minimum) characters is required")
+        // The database's own rules, checked before anything is asked or looked up.
+        if let minimum = state.policy?.minReasonLength, let refusal = ReasonRule.refusal(reason, minimum: minimum) {
+            throw ConsoleFailure(.refused, sqlState: "DK007", message: refusal)
         }
+        if let refusal = TicketRule.refusal(ticket) { throw ConsoleFailure(.refused, sqlState: "DK008", message: refusal) }
         let detail = try database { try api.detail(memberID: target.id) }
         let who = safe(detail.email)
 

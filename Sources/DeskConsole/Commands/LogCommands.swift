@@ -21,15 +21,26 @@ extension CommandRunner {
         if command.option("before") != nil {
             filter.beforeSeq = Int64(try number(command, "before", in: 1...Int(Int32.max), default: 1))
         }
-        let events = try database { try api.auditLog(filter) }
+        // A page may be 10,000 long events: they stream from the server into a spool, one row in
+        // memory at a time, and are written from there once all have arrived.
+        let spool = RowSpool(format: format)
+        try database {
+            try api.forEachAuditEvent(filter) { event throws(ConsoleFailure) in
+                try spool.append(eventRecord(event), cells: format == .table ? eventCells(event, withTarget: true) : [])
+            }
+        }
+        try spool.finish()
 
         var report = CommandReport(command: command.name)
-        report.fields.add("count", Int64(events.count))
-        report.fields.add("events", .records(events.map(eventRecord)))
+        report.fields.add("count", Int64(spool.count))
+        report.fields.add("events", .records([]))
         report.rowsKey = "events"
         report.rowColumns = ["seq", "occurred_at", "actor", "action", "target", "account", "reason", "ticket", "request_id"]
-        if wantsHuman {
-            report.human = [events.isEmpty ? .line("No events match.", .muted) : eventTable(events, withTarget: true)]
+        report.spool = spool
+        if wantsHuman && format == .table {
+            report.human = [spool.count == 0
+                ? .line("No events match.", .muted)
+                : .spooledTable(headers: Self.eventHeaders(withTarget: true), spool: spool, footer: Self.eventFooter(spool.count))]
         }
         return report
     }
@@ -83,11 +94,21 @@ extension CommandRunner {
         return report
     }
 
+    /// The longest file taken for an anchor: the line is about 110 bytes; room for blank space.
+    static let anchorFileLimit = 4096
+
+    /// Reads an anchor file, never more than `anchorFileLimit + 1` bytes of it, so naming a huge
+    /// file (or a device) costs no memory.
     static func readAnchor(_ path: String) throws(ConsoleFailure) -> AuditAnchor {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let data: Data
+        do {
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile) }
+            defer { try? handle.close() }
+            data = try handle.read(upToCount: anchorFileLimit + 1) ?? Data()
+        } catch {
             throw .usage("cannot read the anchor file \(TerminalSafeText.escape(path))")
         }
-        guard data.count < 4096, let text = String(data: data, encoding: .utf8) else {
+        guard data.count <= anchorFileLimit, let text = String(data: data, encoding: .utf8) else {
             throw .usage("\(TerminalSafeText.escape(path)) is not an anchor file")
         }
         do {

@@ -91,16 +91,24 @@ extension CommandRunner {
     }
 
     func eventTable(_ events: [AuditEvent], withTarget: Bool) -> HumanBlock {
-        let headers = withTarget
+        return .table(headers: Self.eventHeaders(withTarget: withTarget), rows: events.map { eventCells($0, withTarget: withTarget) },
+                      footer: Self.eventFooter(events.count))
+    }
+
+    static func eventHeaders(withTarget: Bool) -> [String] {
+        withTarget
             ? ["seq", "time", "actor", "action", "target", "account", "reason", "ticket"]
             : ["seq", "time", "actor", "action", "reason", "ticket"]
-        let rows = events.map { event in
-            withTarget
-                ? [String(event.seq), times.absolute(event.occurredAt), event.actor, event.action.rawValue, event.target,
-                   event.accountNumber ?? "", event.reason ?? "", event.ticket ?? ""]
-                : [String(event.seq), times.absolute(event.occurredAt), event.actor, event.action.rawValue,
-                   event.reason ?? "", event.ticket ?? ""]
-        }
-        return .table(headers: headers, rows: rows, footer: events.count == 1 ? "(1 event)" : "(\(events.count) events)")
+    }
+
+    static func eventFooter(_ count: Int) -> String { count == 1 ? "(1 event)" : "(\(count) events)" }
+
+    /// An event's table cells, unescaped.
+    func eventCells(_ event: AuditEvent, withTarget: Bool) -> [String] {
+        withTarget
+            ? [String(event.seq), times.absolute(event.occurredAt), event.actor, event.action.rawValue, event.target,
+               event.accountNumber ?? "", event.reason ?? "", event.ticket ?? ""]
+            : [String(event.seq), times.absolute(event.occurredAt), event.actor, event.action.rawValue,
+               event.reason ?? "", event.ticket ?? ""]
     }
 }

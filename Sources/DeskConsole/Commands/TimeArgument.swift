@@ -3,40 +3,42 @@ import PGClient
 
 /// Reads `--since`/`--until`: a span back from now (`30m`, `12h`, `7d`, `2w`) or a date
 /// (`2026-11-29`, `2026-11-29 14:00`, `2026-11-29T14:00:00Z`), local time unless a zone is given.
+/// Any text at all ends in a time or a usage error: nothing here hands text to a formatter.
 enum TimeArgument {
     static func parse(_ text: String, flag: String, times: TimeText) throws(ConsoleFailure) -> PGTimestamp {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = trimmingBlanks(text)
         if let span = relativeSeconds(trimmed) {
             return PGTimestamp(times.now().addingTimeInterval(-Double(span)))
         }
-        if let date = absolute(trimmed, timeZone: times.timeZone) { return PGTimestamp(date) }
-        throw .usage("--\(flag) takes a span like 7d, 12h, 30m, 2w or a date like 2026-11-29 or 2026-11-29 14:00; not \(TerminalSafeText.escape(text))")
+        if let time = TypedTime.parse(trimmed) { return time.timestamp(localZone: times.timeZone) }
+        throw .usage("--\(flag) takes a span like 7d, 12h, 30m, 2w or a date like 2026-11-29, 2026-11-29 14:00 or ISO 8601 with a zone (…T14:00:00Z, …+01:00); not \(TerminalSafeText.escape(text))")
     }
 
+    /// The text without leading and trailing ASCII spaces and tabs (bytes, not characters, so a
+    /// combining mark after a space stays part of what is refused).
+    private static func trimmingBlanks(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        guard let first = bytes.firstIndex(where: { !isBlank($0) }), let last = bytes.lastIndex(where: { !isBlank($0) }) else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
+    }
+
+    /// `N` ASCII digits (at most 100,000) and one unit letter, in seconds; nil for anything else.
     private static func relativeSeconds(_ text: String) -> Int? {
-        guard let unit = text.last, let count = Int(text.dropLast()), count >= 0, count <= 100_000 else { return nil }
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 2, bytes.count <= 7, let unit = bytes.last else { return nil }
+        var count = 0
+        for byte in bytes.dropLast() {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            count = count * 10 + Int(byte - 0x30)
+        }
+        guard count <= 100_000 else { return nil }
         switch unit {
-        case "m": return count * 60
-        case "h": return count * 3600
-        case "d": return count * 86_400
-        case "w": return count * 7 * 86_400
+        case UInt8(ascii: "m"): return count * 60
+        case UInt8(ascii: "h"): return count * 3600
+        case UInt8(ascii: "d"): return count * 86_400
+        case UInt8(ascii: "w"): return count * 7 * 86_400
         default: return nil
         }
-    }
-
-    private static func absolute(_ text: String, timeZone: TimeZone) -> Date? {
-        let iso = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
-            iso.formatOptions = options
-            if let date = iso.date(from: text) { return date }
-        }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        for format in ["yyyy-MM-dd", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"] {
-            formatter.dateFormat = format
-            if let date = formatter.date(from: text) { return date }
-        }
-        return nil
     }
 }

@@ -3,24 +3,27 @@
 /// character (libedit's completion writes `jane\@acme.example`) — except at the start of a word,
 /// where it is literal so psql's `\q` and `\?` work.
 /// A reason with spaces is written `--reason "lost phone on holiday"`.
+///
+/// It walks Unicode scalars, not characters: a combining mark typed after a quote (`"\u{301}`)
+/// joins the quote into one character, and the quote must still act as a quote.
 public enum CommandTokenizer {
     /// The words of `line`, or a `ConsoleFailure` naming the unterminated quote.
     public static func words(_ line: String) throws(ConsoleFailure) -> [String] {
         var words: [String] = []
         var current = ""
         var inWord = false
-        var quote: Character?
+        var quote: Unicode.Scalar?
         var escaping = false
-        for character in line {
+        for character in line.unicodeScalars {
             if escaping {
                 if quote == "\"" && character != "\"" && character != "\\" { current.append("\\") }
-                current.append(character)
+                current.unicodeScalars.append(character)
                 escaping = false
                 continue
             }
             switch (quote, character) {
             case (nil, "\\") where !inWord:
-                current.append(character)
+                current.unicodeScalars.append(character)
                 inWord = true
             case (nil, "\\"), ("\"", "\\"):
                 escaping = true
@@ -35,7 +38,7 @@ public enum CommandTokenizer {
                 current = ""
                 inWord = false
             default:
-                current.append(character)
+                current.unicodeScalars.append(character)
                 inWord = true
             }
         }

@@ -17,9 +17,14 @@ public enum HistoryFilter {
         return RecoveryCode.containsCode(in: entry) ? nil : entry
     }
 
+    /// The word quoted so the tokenizer reads it back; by scalars, as the tokenizer reads (a
+    /// quote followed by a combining mark is still a quote).
     private static func quoted(_ word: String) -> String {
-        word.contains(where: { $0 == " " || $0 == "'" || $0 == "\"" || $0 == "\\" })
-            ? "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
-            : word
+        guard word.unicodeScalars.contains(where: { $0 == " " || $0 == "\t" || $0 == "'" || $0 == "\"" || $0 == "\\" }) else { return word }
+        var text = "'"
+        for scalar in word.unicodeScalars {
+            if scalar == "'" { text += "'\\''" } else { text.unicodeScalars.append(scalar) }
+        }
+        return text + "'"
     }
 }

@@ -26,8 +26,11 @@ extension LineSource {
 /// Where the console writes: results to one stream, diagnostics to the other, so a script can
 /// pipe results while errors still reach the person running it.
 public protocol ConsoleOutput {
-    /// Writes a result line.
+    /// Writes a result line (ending any line begun with `writePart`).
     mutating func write(_ line: String)
+    /// Writes the first parts of a result line, which the next `write` ends: a page of any
+    /// size goes out as one JSON line without being held whole.
+    mutating func writePart(_ text: String)
     /// Writes a diagnostic line.
     mutating func writeError(_ line: String)
     /// Marks the end of one command's result, so an interactive output can page it.
@@ -54,10 +57,16 @@ public struct CapturedOutput: ConsoleOutput {
     public private(set) var lines: [String] = []
     /// Diagnostic lines written so far.
     public private(set) var errors: [String] = []
+    private var partial = ""
 
     /// Starts empty.
     public init() {}
 
-    public mutating func write(_ line: String) { lines.append(line) }
+    public mutating func write(_ line: String) {
+        lines.append(partial + line)
+        partial = ""
+    }
+
+    public mutating func writePart(_ text: String) { partial += text }
     public mutating func writeError(_ line: String) { errors.append(line) }
 }

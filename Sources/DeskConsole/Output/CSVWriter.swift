@@ -10,22 +10,43 @@ import Foundation
 enum CSVWriter {
     /// The header line and one line per row.
     static func lines(for report: CommandReport) -> [String] {
+        var lines: [String] = []
+        write(report) { lines.append($0) }
+        return lines
+    }
+
+    /// The same lines handed to `line` one at a time; a spooled page (`report.spool`) is copied
+    /// from its file row by row.
+    static func write(_ report: CommandReport, line: (String) -> Void) {
+        if let spool = report.spool {
+            guard !report.rowColumns.isEmpty else { return }
+            line(header(report.rowColumns))
+            spool.forEachLine(line)
+            return
+        }
         let rows = report.csvRows
         let columns = rows.first?.fields.map(\.key) ?? report.rowColumns
-        guard !columns.isEmpty else { return [] }
-        let header = columns.map { cell($0, isText: true) }.joined(separator: ",")
-        return [header] + rows.map { row in
-            row.fields.map { field in
-                switch field.value {
-                case .text(let text): cell(text, isText: true)
-                case .integer(let number): String(number)
-                case .number(let number): String(number)
-                case .bool(let flag): flag ? "true" : "false"
-                case .time(let time): time.description
-                case .null, .records, .record: ""
-                }
-            }.joined(separator: ",")
-        }
+        guard !columns.isEmpty else { return }
+        line(header(columns))
+        rows.forEach { line(row($0)) }
+    }
+
+    static func header(_ columns: [String]) -> String {
+        columns.map { cell($0, isText: true) }.joined(separator: ",")
+    }
+
+    /// One row's line.
+    static func row(_ row: ReportRecord) -> String {
+        row.fields.map { field in
+            switch field.value {
+            case .text(let text): cell(text, isText: true)
+            case .integer(let number): String(number)
+            case .number(let number): String(number)
+            case .bool(let flag): flag ? "true" : "false"
+            case .time(let time): time.description
+            case .null, .records, .record: ""
+            }
+        }.joined(separator: ",")
     }
 
     /// One cell: escaped, neutralised when text (judged on the text as stored, as the README

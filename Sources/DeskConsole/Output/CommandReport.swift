@@ -53,6 +53,8 @@ public enum HumanBlock: Sendable {
     case record([(label: String, value: String)])
     /// A sentence, already escaped where it quotes the database.
     case line(String, Tone)
+    /// A table whose rows wait in a spool (a large `log` page), written row by row.
+    case spooledTable(headers: [String], spool: RowSpool, footer: String?)
 }
 
 /// What one command produced, in a form every output format can write.
@@ -69,6 +71,8 @@ public struct CommandReport: Sendable {
     public var human: [HumanBlock] = []
     /// Set when the command ran but its answer is a failure (a rejected code): `ok` is false.
     public var failure: ConsoleFailure?
+    /// The rows of `rowsKey`, when they wait in a spool rather than in `fields` (a large page).
+    public var spool: RowSpool?
 
     public init(command: String) { self.command = command }
 

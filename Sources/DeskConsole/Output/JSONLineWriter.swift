@@ -5,6 +5,14 @@ import PGClient
 enum JSONLineWriter {
     /// `{"ok":…,"command":…,<fields>}` and, on failure, `"error":{"sqlstate","message"}`.
     static func line(for report: CommandReport) -> String {
+        var line = ""
+        write(report) { line += $0 }
+        return line
+    }
+
+    /// The same line handed to `piece` in pieces, so a spooled page (`report.spool`) is copied
+    /// row by row into the output and never held whole.
+    static func write(_ report: CommandReport, piece: (String) -> Void) {
         var out = JSONBytes()
         out.raw("{\"ok\":\(report.failure == nil),\"command\":")
         out.string(report.command)
@@ -12,13 +20,31 @@ enum JSONLineWriter {
             out.raw(",")
             out.string(field.key)
             out.raw(":")
-            out.value(field.value)
+            guard let spool = report.spool, field.key == report.rowsKey else {
+                out.value(field.value)
+                continue
+            }
+            out.raw("[")
+            piece(out.take())
+            var first = true
+            spool.forEachLine { object in
+                piece(first ? object : "," + object)
+                first = false
+            }
+            out.raw("]")
         }
         if let failure = report.failure {
             out.raw(",\"error\":")
             out.error(failure)
         }
         out.raw("}")
+        piece(out.take())
+    }
+
+    /// One record as a JSON object: a spooled row.
+    static func object(_ record: ReportRecord) -> String {
+        var out = JSONBytes()
+        out.value(.record(record))
         return out.text
     }
 
@@ -41,6 +67,12 @@ private struct JSONBytes {
     init() { bytes.reserveCapacity(1024) }
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The text so far, leaving the builder empty for the next piece.
+    mutating func take() -> String {
+        defer { bytes.removeAll(keepingCapacity: true) }
+        return text
+    }
 
     mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 

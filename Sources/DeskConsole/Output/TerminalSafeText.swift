@@ -38,15 +38,20 @@ public enum TerminalSafeText {
         !text.unicodeScalars.contains { isUnsafe($0) || $0 == "\\" || $0 == "\n" || $0 == "\r" || $0 == "\t" }
     }
 
+    /// Whether a scalar is escaped: controls (C0, DEL, C1), every format character (zero-width
+    /// spaces and joiners, bidi controls, U+2060 word joiner, U+00AD soft hyphen, tag characters,
+    /// the BOM), line and paragraph separators, other invisible code points (Hangul fillers, the
+    /// combining grapheme joiner, Mongolian selectors), and unassigned ones, which a newer
+    /// terminal may draw as anything. Variation selectors stay: they pick an emoji's look.
     static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x00...0x1F, 0x7F...0x9F: return true          // C0, DEL, C1 (incl. CSI 0x9B)
-        case 0x200B...0x200F: return true                   // zero-width space/joiners, LRM, RLM
-        case 0x202A...0x202E: return true                   // LRE, RLE, PDF, LRO, RLO
-        case 0x2066...0x2069: return true                   // LRI, RLI, FSI, PDI
-        case 0x061C, 0xFEFF: return true                    // Arabic letter mark, BOM
-        case 0x2028, 0x2029: return true                    // line and paragraph separators
-        default: return false
+        let value = scalar.value
+        if value >= 0x20 && value < 0x7F { return false }
+        if value < 0xA0 { return true }                     // C0, DEL, C1 (incl. CSI 0x9B)
+        if value < 0x34F { return value == 0xAD }           // Latin, IPA, combining marks: visible but the soft hyphen
+        if (0xFE00...0xFE0F).contains(value) || (0xE0100...0xE01EF).contains(value) { return false }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .unassigned, .surrogate: return true
+        default: return scalar.properties.isDefaultIgnorableCodePoint
         }
     }
 

@@ -39,6 +39,15 @@ public struct ConsoleFailure: ReportableError, Equatable {
     /// A refusal the console makes itself.
     public static func refused(_ message: String) -> ConsoleFailure { ConsoleFailure(.refused, message: message) }
 
+    /// A write refused because the server only reads (25006). Look-ups write too (each is
+    /// recorded), so on a hot standby only `whoami`, `help` and the log commands work; the
+    /// agent is told what this server is and how to reach the primary.
+    public static func readOnly(standby: Bool) -> ConsoleFailure {
+        ConsoleFailure(.refused, sqlState: "25006", message: standby
+            ? "this server is a read-only standby: look-ups, code checks and disables are recorded, so they need the primary. Connect with target_session_attrs=read-write (or primary) in --db or DATABASE_URL, e.g. postgresql://HOST1,HOST2/portal?target_session_attrs=read-write"
+            : "this session is read-only (default_transaction_read_only is on), and this command has to write: look-ups, code checks and disables are recorded")
+    }
+
     /// The database's error as a sentence: policy refusals keep the database's own words.
     public init(_ error: PGError) {
         if error.isConnectionProblem || error.code == .connectionClosed {

@@ -17,8 +17,10 @@ final class ConsoleIO<Source: LineSource, Output: ConsoleOutput> {
     func emit(_ report: CommandReport, place: String) {
         switch settings.format {
         case .table: writeHuman(report.human)
-        case .json: output.write(JSONLineWriter.line(for: report))
-        case .csv: CSVWriter.lines(for: report).forEach { output.write($0) }
+        case .json:
+            JSONLineWriter.write(report) { output.writePart($0) }
+            output.write("")
+        case .csv: CSVWriter.write(report) { output.write($0) }
         }
         if let failure = report.failure { writeFailure(failure, place: place) }
     }
@@ -50,7 +52,7 @@ final class ConsoleIO<Source: LineSource, Output: ConsoleOutput> {
 
     /// Human lines on stdout, straight away.
     func writeHuman(_ blocks: [HumanBlock]) {
-        HumanWriter.lines(for: blocks, styler: styler).forEach { output.write($0) }
+        HumanWriter.write(blocks, styler: styler) { output.write($0) }
     }
 
     /// A message about the session itself (reconnects), on stderr.

@@ -142,7 +142,7 @@ public final class ConsoleSession {
         }
         let runner = CommandRunner(
             link: link, state: state, interactive: settings.interactive,
-            wantsHuman: settings.format == .table || settings.interactive, times: settings.times,
+            wantsHuman: settings.format == .table || settings.interactive, format: settings.format, times: settings.times,
             ask: { [link] question in
                 // A question is a prompt: Ctrl-C there answers it, it has no query to cancel.
                 link.cancelSwitch.arm(false)

@@ -16,9 +16,12 @@ public struct ConsoleSettings: Sendable {
     public var timing: Bool
     /// How many connections a script's look-ups may use side by side (1: one by one).
     public var jobs: Int
+    /// How long to keep trying to reconnect after a lost connection (a failover takes seconds).
+    public var reconnectWait: Duration
 
     public init(interactive: Bool, format: OutputFormat = .table, onError: ErrorPolicy = .stop,
-                sourceName: String = "-", colour: Bool = false, times: TimeText = TimeText(), timing: Bool = false, jobs: Int = 1) {
+                sourceName: String = "-", colour: Bool = false, times: TimeText = TimeText(), timing: Bool = false, jobs: Int = 1,
+                reconnectWait: Duration = .seconds(10)) {
         self.interactive = interactive
         self.format = format
         self.onError = onError
@@ -27,5 +30,6 @@ public struct ConsoleSettings: Sendable {
         self.times = times
         self.timing = timing
         self.jobs = jobs
+        self.reconnectWait = reconnectWait
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 public import PGClient
 import DeskDatabase
 public import SupportClient
@@ -19,18 +20,54 @@ public final class DatabaseLink {
         cancelSwitch.install(try? connection.makeCancelToken())
     }
 
+    /// The server connected to, as `host:port` (a socket folder for a local server), to tell
+    /// the agent when a reconnect reached another server.
+    var serverName: String { "\(connection.host):\(connection.port)" }
+
     /// Whether the last thing libpq knows is a healthy connection.
     var isConnected: Bool { connection.isConnected }
 
-    /// Connects again with the same parameters.
-    func reconnect() throws(ConsoleFailure) {
-        do {
-            try connection.reset()
-        } catch {
-            throw ConsoleFailure(.connectionLost, message: "could not reconnect: \(TerminalSafeText.escape(error.message, keepingLineBreaks: true).trimmingTrailingNewlines)")
+    /// Connects again with the same parameters, trying until `limit` has passed: a failover
+    /// takes seconds (the standby must notice and be promoted), and one try right after the
+    /// loss would always fail. Tries are spaced 0.25 s, 0.5 s, 1 s, then every 2 s; Ctrl-C
+    /// (through `cancelSwitch`) stops the wait. `waiting` hears once when the first try failed.
+    func reconnect(within limit: Duration, waiting: (Duration) -> Void = { _ in }) throws(ReconnectFailure) {
+        let deadline = ContinuousClock.now + limit
+        var pause = Duration.milliseconds(250)
+        var told = false
+        cancelSwitch.waiting(true)
+        defer { cancelSwitch.waiting(false) }
+        while true {
+            do {
+                try connection.reset()
+                cancelSwitch.install(try? connection.makeCancelToken())
+                return
+            } catch {
+                let why = "could not reconnect: \(TerminalSafeText.escape(error.message, keepingLineBreaks: true).trimmingTrailingNewlines)"
+                let now = ContinuousClock.now
+                guard now < deadline else { throw .gaveUp(why) }
+                if !told {
+                    waiting(deadline - now)
+                    told = true
+                }
+                let wake = min(now + pause, deadline)
+                while ContinuousClock.now < wake {
+                    if cancelSwitch.waitStopped { throw .stopped }
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+                if cancelSwitch.waitStopped { throw .stopped }
+                pause = min(pause * 2, .seconds(2))
+            }
         }
-        cancelSwitch.install(try? connection.makeCancelToken())
     }
+}
+
+/// Why a reconnect ended without a connection.
+enum ReconnectFailure: Error {
+    /// Every try failed until the time ran out; libpq's reason for the last one.
+    case gaveUp(String)
+    /// Ctrl-C stopped the wait.
+    case stopped
 }
 
 extension String {

@@ -77,7 +77,7 @@ final class LookupWorkers: Sendable {
             do throws(ConsoleFailure) {
                 if link == nil { link = try Self.open(connect) }
                 let runner = CommandRunner(
-                    link: link!, state: state, interactive: false, wantsHuman: settings.format == .table,
+                    link: link!, state: state, interactive: false, wantsHuman: settings.format == .table, format: settings.format,
                     times: settings.times, ask: { _ in nil }, say: { _ in })
                 result = .success(try runner.run(job.command))
             } catch {

@@ -53,8 +53,7 @@ struct Chain: ParsableCommand {
                 }
             } catch let error as PGError where Self.isFinal(error) {
                 // Retrying cannot help a role without the right, or a schema without the chainer.
-                FileHandle.standardError.write(Data("portal chain: \(error.message)\n".utf8))
-                throw ExitCode(1)
+                PortalRunner.fail(options, exit: 1, sqlState: error.sqlState?.rawValue, message: "chain: \(error.message)")
             } catch {
                 FileHandle.standardError.write(Data("portal chain: \(error); retrying in \(String(format: "%.1f", backoff)) s\n".utf8))
                 Thread.sleep(forTimeInterval: backoff)
