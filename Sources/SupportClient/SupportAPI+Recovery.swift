@@ -4,6 +4,12 @@ import PGClient
 
 /// Recovery-code checks, disables and lockout clearing: the calls that change things.
 extension SupportAPI {
+    /// Asks whether a disable's reason and ticket pass the database's rules, before the agent
+    /// is asked to confirm: refused with the rule's DK007 or DK008, nothing recorded.
+    public func checkDisableWords(reason: String, ticket: String) throws {
+        try connection.query("SELECT support.check_disable_words($1, $2)", [reason, ticket])
+    }
+
     /// Checks a recovery code read over the phone; the attempt is recorded whatever the outcome.
     /// Two round trips: the check is recorded (and committed) first, and only then does the
     /// database show its outcome, so a check can never be rolled back out of the record.

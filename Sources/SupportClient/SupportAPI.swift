@@ -67,7 +67,7 @@ public struct SupportAPI {
     public func detailAndEvents(memberID: Int64, eventLimit: Int) throws -> (MemberDetail, [AuditEvent]) {
         let lookup = try requestDetail(memberID: memberID)
         let detail = try detail(lookup: lookup)
-        guard eventLimit > 0 else { return (detail, []) }
+        guard eventLimit != 0 else { return (detail, []) }
         return (detail, try events(lookup: lookup, limit: eventLimit))
     }
 

@@ -71,6 +71,5 @@ import Testing
         #expect(times.deadline(PGTimestamp(microsecondsSinceUnixEpoch: 900_000_000)) == "1970-01-01 00:15:00 UTC (in 15 minutes)")
         #expect(TimeText.spoken(seconds: 3600) == "1 hour")
         #expect(TimeText.spoken(seconds: 5400) == "1 hour 30 minutes")
-        #expect(TimeText.adjective(seconds: 900) == "15-minute")
     }
 }

@@ -10,11 +10,8 @@ extension CommandRunner {
         let override = command.has("override")
         let reason = try required(command, "reason", asking: "Reason (why, in words): ")
         let ticket = try required(command, "ticket", asking: "Ticket reference: ")
-        // The database's own rules, checked before anything is asked or looked up.
-        if let minimum = state.policy?.minReasonLength, let refusal = ReasonRule.refusal(reason, minimum: minimum) {
-            throw ConsoleFailure(.refused, sqlState: "DK007", message: refusal)
-        }
-        if let refusal = TicketRule.refusal(ticket) { throw ConsoleFailure(.refused, sqlState: "DK008", message: refusal) }
+        // The database's own rules, asked before the agent is asked to confirm.
+        try database { try api.checkDisableWords(reason: reason, ticket: ticket) }
         let detail = try database { try api.detail(memberID: target.id) }
         let who = safe(detail.email)
 

@@ -5,7 +5,7 @@ extension CommandRunner {
     /// `find QUERY`: ranked matches, numbered so the next command can say `show 2`.
     func find(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
         let query = command.positionals.joined(separator: " ")
-        let limit = try number(command, "limit", in: 1...100, default: 20)
+        let limit = try number(command, "limit", default: 20)
         let matches = try database { try api.find(query, limit: limit) }
         state.lastFind = matches
         if interactive { state.remember(emails: matches.map(\.email)) }

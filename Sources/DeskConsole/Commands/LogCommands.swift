@@ -6,7 +6,7 @@ import SupportClient
 extension CommandRunner {
     /// `log [filters]` (supervisors): the audit log, newest first.
     func log(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
-        var filter = AuditLogFilter(limit: try number(command, "limit", in: 1...10_000, default: 50))
+        var filter = AuditLogFilter(limit: try number(command, "limit", default: 50))
         filter.since = try command.option("since").map { text throws(ConsoleFailure) in try TimeArgument.parse(text, flag: "since", times: times) }
         filter.until = try command.option("until").map { text throws(ConsoleFailure) in try TimeArgument.parse(text, flag: "until", times: times) }
         filter.agent = command.option("agent")
@@ -19,7 +19,7 @@ extension CommandRunner {
             return action
         }
         if command.option("before") != nil {
-            filter.beforeSeq = Int64(try number(command, "before", in: 1...Int(Int32.max), default: 1))
+            filter.beforeSeq = Int64(try number(command, "before", default: 1))
         }
         // A page may be 10,000 long events: they stream from the server into a spool, one row in
         // memory at a time, and are written from there once all have arrived.

@@ -7,7 +7,7 @@ extension CommandRunner {
     /// `show USER`: the member's record as an agent needs it on the call.
     func show(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
         let target = try member(command.positionals[0])
-        let eventCount = try number(command, "events", in: 0...100, default: 5)
+        let eventCount = try number(command, "events", default: 5)
         let (detail, events) = try database { try api.detailAndEvents(memberID: target.id, eventLimit: eventCount) }
         if interactive { state.remember(emails: [detail.email]) }
 

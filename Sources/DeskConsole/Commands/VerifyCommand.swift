@@ -64,7 +64,7 @@ extension CommandRunner {
             return "code rejected — too many wrong codes: recovery for \(who) is locked until \(times.deadline(until))"
         }
         let left = check.attemptsLeft ?? 0
-        let lock = state.policy.map { " before a \(TimeText.adjective(seconds: $0.userLockSeconds)) lock" } ?? " before a lock"
+        let lock = state.policy.map { " before recovery is locked for \(TimeText.spoken(seconds: $0.userLockSeconds))" } ?? " before recovery is locked"
         return "code rejected — \(left) attempt\(left == 1 ? "" : "s") left\(lock)"
     }
 

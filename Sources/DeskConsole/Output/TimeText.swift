@@ -29,7 +29,8 @@ public struct TimeText: Sendable {
         return "\(absolute(time)) (\(seconds >= 0 ? "in " + Self.spoken(seconds: Int(seconds.rounded(.up))) : Self.spoken(seconds: Int(-seconds)) + " ago"))"
     }
 
-    /// `15 minutes`, `1 hour`, `2 hours 5 minutes`, `40 seconds`.
+    /// `15 minutes`, `1 hour`, `2 hours 5 minutes`, `40 seconds`; part of a minute counts as a
+    /// minute. The database's `portal.spoken_interval` spells the same (a test holds them equal).
     public static func spoken(seconds: Int) -> String {
         func unit(_ count: Int, _ name: String) -> String { "\(count) \(name)\(count == 1 ? "" : "s")" }
         if seconds < 60 { return unit(seconds, "second") }
@@ -37,12 +38,5 @@ public struct TimeText: Sendable {
         if minutes < 60 { return unit(minutes, "minute") }
         let hours = minutes / 60, rest = minutes % 60
         return rest == 0 ? unit(hours, "hour") : unit(hours, "hour") + " " + unit(rest, "minute")
-    }
-
-    /// `15-minute`, `1-hour`: a duration used as an adjective ("a 15-minute lock").
-    public static func adjective(seconds: Int) -> String {
-        if seconds % 3600 == 0 { return "\(seconds / 3600)-hour" }
-        if seconds % 60 == 0 { return "\(seconds / 60)-minute" }
-        return "\(seconds)-second"
     }
 }
