@@ -58,6 +58,18 @@ struct PrivilegeTests {
         }
     }
 
+    @Test("every function a role may call is documented, so \\df+ describes the API")
+    func everyCallableFunctionHasAComment() throws {
+        try withPortalFixture { fixture in
+            let undocumented = try fixture.connection.query("""
+                SELECT p.oid::regprocedure::text FROM pg_proc p
+                 WHERE p.pronamespace IN ('support'::regnamespace, 'portal_api'::regnamespace)
+                   AND coalesce(obj_description(p.oid, 'pg_proc'), '') = ''
+                """).rows.map { try $0.decode(String.self, at: 0) }
+            #expect(undocumented.isEmpty, "COMMENT ON FUNCTION is missing for \(undocumented)")
+        }
+    }
+
     @Test("no support function returns a secret, a code hash or a password hash")
     func noSecretsThroughFunctions() throws {
         try withPortalFixture { fixture in

@@ -31,5 +31,3 @@ LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
               FROM (SELECT ceil(extract(epoch FROM value))::bigint AS seconds) AS e) AS s
 $$;
 
-COMMENT ON FUNCTION support.check_disable_words(text, text) IS
-    'Raises DK007 or DK008 when a disable''s reason or ticket would be refused; asked before the agent confirms.';
