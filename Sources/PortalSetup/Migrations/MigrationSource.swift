@@ -32,10 +32,12 @@ public enum MigrationSource {
 
     /// The folder to use when none is given: `SUPPORTDESK_MIGRATIONS`, else the installed copy
     /// next to the executable (`../share/supportdesk/migrations`), else `sql/migrations` in the
-    /// source tree the executable was built in.
+    /// source tree the executable was built in. The executable is found from the running
+    /// process itself (`/proc/self/exe` on Linux), not from `argv[0]`, which is only `portal` when
+    /// it was started through PATH.
     public static func defaultFolder(
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        executable: String = CommandLine.arguments.first ?? ""
+        executable: String = Bundle.main.executablePath ?? CommandLine.arguments.first ?? ""
     ) -> String {
         if let configured = environment["SUPPORTDESK_MIGRATIONS"], !configured.isEmpty { return configured }
         var directory = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
