@@ -33,7 +33,7 @@ extension CommandRunner {
         }
 
         let requestID = UUID()
-        let session = try database { try api.sessionIdentity() }
+        let session = try database { try link.currentSession() }
         state.requestInFlight = RequestInFlight(id: requestID, description: "disable-2fa \(detail.email)", member: detail.email, session: session)
         let event: AuditEvent
         do {

@@ -12,12 +12,24 @@ public final class DatabaseLink {
     public let api: SupportAPI
     /// Ctrl-C's way to the running query.
     public let cancelSwitch = CancelSwitch()
+    /// The server session (pid and start), read on connect and after every reconnect: a disable
+    /// in flight remembers it, so a lost connection can tell whether the session ended.
+    private(set) var session: SessionIdentity?
 
     /// Wraps an open connection.
     public init(connection: PGConnection) {
         self.connection = connection
         self.api = SupportAPI(connection: connection)
         cancelSwitch.install(try? connection.makeCancelToken())
+        session = try? api.sessionIdentity()
+    }
+
+    /// The session identity, read now if connecting could not read it.
+    func currentSession() throws -> SessionIdentity {
+        if let session { return session }
+        let read = try api.sessionIdentity()
+        session = read
+        return read
     }
 
     /// The server connected to, as `host:port` (a socket folder for a local server), to tell
@@ -41,6 +53,7 @@ public final class DatabaseLink {
             do {
                 try connection.reset()
                 cancelSwitch.install(try? connection.makeCancelToken())
+                session = try? api.sessionIdentity()
                 return
             } catch {
                 let why = "could not reconnect: \(TerminalSafeText.escape(error.message, keepingLineBreaks: true).trimmingTrailingNewlines)"
