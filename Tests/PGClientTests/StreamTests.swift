@@ -24,6 +24,33 @@ import TestSupport
         }
     }
 
+    @Test func rowsReadInPlaceHoldTheSameValues() throws {
+        try withTestDatabase { database in
+            let connection = try database.connect()
+            let sql = "SELECT x, 'row ' || x AS label, CASE WHEN x % 3 = 0 THEN NULL ELSE int8send(x) END AS bytes FROM generate_series(1, $1::int) AS x"
+            let copied = try connection.query(sql, [2_000]).rows
+            var index = 0
+            var kept: PGRowReader?
+            try connection.forEachRowInPlace(sql, [2_000]) { reader in
+                let row = copied[index]
+                let x = try row.decode(Int.self, at: 0)
+                let bytes = try row.decode([UInt8]?.self, at: 2)
+                #expect(try reader.decode(Int.self, at: 0) == x)
+                #expect(try reader.value(1) == row[1])
+                #expect(reader.isNull(2) == row[2].isNull)
+                reader.withCells { cells in
+                    #expect(cells.count == 3)
+                    #expect(cells[2].map { Array($0) } == bytes)
+                    #expect(cells[1].map { String(decoding: $0, as: UTF8.self) } == "row \(x)")
+                }
+                #expect(try reader.row().values == row.values)
+                kept = reader
+                index += 1
+            }
+            #expect(index == 2_000 && kept?.columns.map(\.name) == ["x", "label", "bytes"])
+        }
+    }
+
     @Test func noRowsStillReportsTheColumns() throws {
         try withTestDatabase { database in
             let connection = try database.connect()
