@@ -36,19 +36,34 @@ public struct SupportAPI {
     /// database shows its answer, so no look-up goes unrecorded.
     public func find(_ query: String, limit: Int = 20) throws -> [FoundMember] {
         let lookup = try recordedID(connection.query("SELECT support.request_find($1, $2::int)", [query, limit]))
-        return try connection.query("SELECT * FROM support.find_results($1::bigint)", [lookup]).rows.map { row in
-            FoundMember(
-                memberID: try row.decode(Int64.self, column: "member_id"),
-                accountNumber: try row.decode(String.self, column: "account_number"),
-                customerName: try row.decode(String.self, column: "customer_name"),
-                name: try row.decode(String.self, column: "name"),
-                email: try row.decode(String.self, column: "email"),
-                role: try row.decode(String.self, column: "role"),
-                phone: try row.decode(String?.self, column: "phone"),
-                twoFactor: try Self.state(row, "twofa_state"),
-                mandatory: try row.decode(Bool.self, column: "mandatory_2fa"),
-                matchedOn: try row.decode(String.self, column: "matched_on"),
-                score: try row.decode(Double.self, column: "score"))
+        let result = try connection.query("SELECT * FROM support.find_results($1::bigint)", [lookup])
+        // Up to a hundred rows of eleven columns: the positions are looked up once, not per row.
+        func column(_ name: String) throws -> Int {
+            guard let index = result.columns.firstIndex(where: { $0.name == name }) else {
+                throw PGError(.decoding, message: "the result has no column \"\(name)\"")
+            }
+            return index
+        }
+        let (id, account, customer, name, email, role, phone, state, mandatory, matched, score) = (
+            try column("member_id"), try column("account_number"), try column("customer_name"), try column("name"),
+            try column("email"), try column("role"), try column("phone"), try column("twofa_state"),
+            try column("mandatory_2fa"), try column("matched_on"), try column("score"))
+        return try result.rows.map { row in
+            guard let twoFactor = TwoFactorState(rawValue: try row.decode(String.self, at: state)) else {
+                throw PGError(.decoding, message: "unknown 2FA state in twofa_state")
+            }
+            return FoundMember(
+                memberID: try row.decode(Int64.self, at: id),
+                accountNumber: try row.decode(String.self, at: account),
+                customerName: try row.decode(String.self, at: customer),
+                name: try row.decode(String.self, at: name),
+                email: try row.decode(String.self, at: email),
+                role: try row.decode(String.self, at: role),
+                phone: try row.decode(String?.self, at: phone),
+                twoFactor: twoFactor,
+                mandatory: try row.decode(Bool.self, at: mandatory),
+                matchedOn: try row.decode(String.self, at: matched),
+                score: try row.decode(Double.self, at: score))
         }
     }
 
