@@ -12,12 +12,13 @@ public struct PGStreamSummary: Sendable {
     public let notices: [PGNotice]
 }
 
-/// The row a stream is at, read where libpq holds it: nothing is copied until a value is asked
-/// for, which is what a reader of hundreds of thousands of rows wants. One reader serves every
-/// row of a stream, and only inside the callback that hands it over: reading it afterwards
+/// The row a stream (or a result) is at, read where libpq holds it: nothing is copied until a
+/// value is asked for, which is what a reader of hundreds of thousands of rows wants. One reader
+/// serves every row, and only inside the callback that hands it over: reading it afterwards
 /// stops the program (it never reads freed memory).
 public final class PGRowReader {
     var result: OpaquePointer?
+    var rowIndex: Int32 = 0
     /// The columns, in order.
     public private(set) var columns: [PGColumn] = []
     private var cells: [UnsafeRawBufferPointer?] = []
@@ -29,14 +30,14 @@ public final class PGRowReader {
 
     /// True when the value at `column` is NULL.
     public func isNull(_ column: Int) -> Bool {
-        PQgetisnull(current(column), 0, Int32(column)) == 1
+        PQgetisnull(current(column), rowIndex, Int32(column)) == 1
     }
 
     /// The value at `column` in PostgreSQL's binary format (empty for NULL), lent to `body`.
     public func withBytes<R, E: Error>(_ column: Int, _ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
         let result = current(column)
         let field = Int32(column)
-        return try body(UnsafeRawBufferPointer(start: PQgetvalue(result, 0, field), count: Int(PQgetlength(result, 0, field))))
+        return try body(UnsafeRawBufferPointer(start: PQgetvalue(result, rowIndex, field), count: Int(PQgetlength(result, rowIndex, field))))
     }
 
     /// Every value of the row in PostgreSQL's binary format (nil for NULL), in column order,
@@ -45,8 +46,8 @@ public final class PGRowReader {
         guard let result else { preconditionFailure("a PGRowReader is read only inside the call that hands it over") }
         for column in cells.indices {
             let field = Int32(column)
-            cells[column] = PQgetisnull(result, 0, field) == 1
-                ? nil : UnsafeRawBufferPointer(start: PQgetvalue(result, 0, field), count: Int(PQgetlength(result, 0, field)))
+            cells[column] = PQgetisnull(result, rowIndex, field) == 1
+                ? nil : UnsafeRawBufferPointer(start: PQgetvalue(result, rowIndex, field), count: Int(PQgetlength(result, rowIndex, field)))
         }
         return try cells.withUnsafeBufferPointer { cells throws(E) in try body(cells) }
     }
@@ -58,7 +59,9 @@ public final class PGRowReader {
         return try withBytes(column) { bytes throws(PGError) in try PGValue.decodeBinary(typeOID: oid, bytes: bytes) }
     }
 
-    /// The value at `column` as `type`, or a decoding error naming the column.
+    /// The value at `column` as `type`, or a decoding error naming the column. (Inlinable, so
+    /// callers get it specialised for each type.)
+    @inlinable
     public func decode<T: PGDecodable>(_ type: T.Type, at column: Int) throws(PGError) -> T {
         let value = try value(column)
         guard let decoded = T.decode(value) else {
@@ -70,7 +73,7 @@ public final class PGRowReader {
     /// The whole row, copied out.
     public func row() throws(PGError) -> PGRow {
         guard let result else { preconditionFailure("a PGRowReader is read only inside the call that hands it over") }
-        return try PGConnection.row(0, of: result, columns: columns)
+        return try PGConnection.row(rowIndex, of: result, columns: columns)
     }
 
     private func current(_ column: Int) -> OpaquePointer {
@@ -79,12 +82,13 @@ public final class PGRowReader {
         return result
     }
 
-    func start(_ result: OpaquePointer) {
+    func start(_ result: OpaquePointer, row: Int32 = 0) {
         if columns.isEmpty {
             columns = PGConnection.columns(of: result)
             cells = Array(repeating: nil, count: columns.count)
         }
         self.result = result
+        rowIndex = row
     }
 }
 

@@ -115,6 +115,11 @@ struct StandardStreams: ConsoleOutput {
         if pager == nil { Platform.printLine(line) } else { pending.append(line) }
     }
 
+    mutating func writeUTF8(_ line: UnsafeBufferPointer<UInt8>) {
+        guard pager == nil else { return pending.append(String(decoding: line, as: UTF8.self)) }
+        Platform.printLine(line)
+    }
+
     mutating func writeError(_ line: String) {
         flushPending(paging: false)
         Platform.printError(line)

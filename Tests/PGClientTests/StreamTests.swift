@@ -51,6 +51,24 @@ import TestSupport
         }
     }
 
+    @Test func aResultsRowsReadInPlaceMatchTheCopiedOnes() throws {
+        try withTestDatabase { database in
+            let connection = try database.connect()
+            let sql = "SELECT x, 'row ' || x AS label, (CASE WHEN x % 2 = 0 THEN NULL ELSE x * 1.5 END)::float8 AS half FROM generate_series(1, $1::int) AS x"
+            let copied = try connection.query(sql, [50]).rows
+            var index = 0
+            let count = try connection.forEachResultRow(sql, [50]) { reader in
+                let half = try copied[index].decode(Double?.self, at: 2)
+                #expect(try reader.row().values == copied[index].values)
+                #expect(try reader.decode(Double?.self, at: 2) == half)
+                index += 1
+            }
+            #expect(count == 50 && index == 50)
+            #expect(throws: PGError.self) { try connection.forEachResultRow("SELECT 1 / 0") { _ in } }
+            #expect(try connection.query("SELECT 'usable'").rows[0].decode(String.self, at: 0) == "usable")
+        }
+    }
+
     @Test func noRowsStillReportsTheColumns() throws {
         try withTestDatabase { database in
             let connection = try database.connect()

@@ -4,7 +4,18 @@
 enum JSONLineWriter {
     /// `{"ok":…,"command":…,<fields>}` and, on failure, `"error":{"sqlstate","message"}`.
     static func line(for report: CommandReport) -> String {
-        var out = JSONBytes()
+        var bytes: [UInt8] = []
+        write(report, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The same line as UTF-8 into `bytes` (emptied first, its capacity kept: a script of many
+    /// commands writes every line into one buffer).
+    static func write(_ report: CommandReport, into bytes: inout [UInt8]) {
+        bytes.removeAll(keepingCapacity: true)
+        var out = JSONBytes(bytes: bytes)
+        bytes = []
+        defer { bytes = out.take() }
         out.raw("{\"ok\":\(report.failure == nil),\"command\":")
         out.string(report.command)
         for field in report.fields.fields {
@@ -18,7 +29,6 @@ enum JSONLineWriter {
             out.error(failure)
         }
         out.raw("}")
-        return out.text
     }
 
     /// The object for a command that failed before producing anything.
@@ -38,6 +48,14 @@ private struct JSONBytes {
     private var bytes: [UInt8] = []
 
     init() { bytes.reserveCapacity(1024) }
+
+    /// Appends to `bytes` (a buffer lent for reuse; `take()` hands it back).
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    mutating func take() -> [UInt8] {
+        defer { bytes = [] }
+        return bytes
+    }
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
 

@@ -5,6 +5,8 @@ final class ConsoleIO<Source: LineSource, Output: ConsoleOutput> {
     var output: Output
     let settings: ConsoleSettings
     private let styler: Styler
+    /// The JSON line being written, its buffer kept from command to command.
+    private var jsonLine: [UInt8] = []
 
     init(source: Source, output: Output, settings: ConsoleSettings) {
         self.source = source
@@ -17,7 +19,9 @@ final class ConsoleIO<Source: LineSource, Output: ConsoleOutput> {
     func emit(_ report: CommandReport, place: String) {
         switch settings.format {
         case .table: writeHuman(report.human)
-        case .json: output.write(JSONLineWriter.line(for: report))
+        case .json:
+            JSONLineWriter.write(report, into: &jsonLine)
+            jsonLine.withUnsafeBufferPointer { output.writeUTF8($0) }
         case .csv: CSVWriter.lines(for: report).forEach { output.write($0) }
         }
         if let failure = report.failure { writeFailure(failure, place: place) }

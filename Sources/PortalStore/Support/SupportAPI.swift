@@ -36,35 +36,41 @@ public struct SupportAPI {
     /// database shows its answer, so no look-up goes unrecorded.
     public func find(_ query: String, limit: Int = 20) throws -> [FoundMember] {
         let lookup = try recordedID(connection.query("SELECT support.request_find($1, $2::int)", [query, limit]))
-        let result = try connection.query("SELECT * FROM support.find_results($1::bigint)", [lookup])
-        // Up to a hundred rows of eleven columns: the positions are looked up once, not per row.
-        func column(_ name: String) throws -> Int {
-            guard let index = result.columns.firstIndex(where: { $0.name == name }) else {
-                throw PGError(.decoding, message: "the result has no column \"\(name)\"")
+        // Up to a hundred rows of eleven columns, read where libpq holds them; the positions
+        // are looked up once, not per row and field.
+        var columns: (id: Int, account: Int, customer: Int, name: Int, email: Int, role: Int, phone: Int,
+                      state: Int, mandatory: Int, matched: Int, score: Int)?
+        var found: [FoundMember] = []
+        found.reserveCapacity(limit)
+        try connection.forEachResultRow("SELECT * FROM support.find_results($1::bigint)", [lookup]) { row in
+            func column(_ name: String) throws -> Int {
+                guard let index = row.columnIndex(name) else {
+                    throw PGError(.decoding, message: "the result has no column \"\(name)\"")
+                }
+                return index
             }
-            return index
-        }
-        let (id, account, customer, name, email, role, phone, state, mandatory, matched, score) = (
-            try column("member_id"), try column("account_number"), try column("customer_name"), try column("name"),
-            try column("email"), try column("role"), try column("phone"), try column("twofa_state"),
-            try column("mandatory_2fa"), try column("matched_on"), try column("score"))
-        return try result.rows.map { row in
-            guard let twoFactor = TwoFactorState(rawValue: try row.decode(String.self, at: state)) else {
+            let at = try columns ?? (
+                try column("member_id"), try column("account_number"), try column("customer_name"), try column("name"),
+                try column("email"), try column("role"), try column("phone"), try column("twofa_state"),
+                try column("mandatory_2fa"), try column("matched_on"), try column("score"))
+            columns = at
+            guard let twoFactor = TwoFactorState(rawValue: try row.decode(String.self, at: at.state)) else {
                 throw PGError(.decoding, message: "unknown 2FA state in twofa_state")
             }
-            return FoundMember(
-                memberID: try row.decode(Int64.self, at: id),
-                accountNumber: try row.decode(String.self, at: account),
-                customerName: try row.decode(String.self, at: customer),
-                name: try row.decode(String.self, at: name),
-                email: try row.decode(String.self, at: email),
-                role: try row.decode(String.self, at: role),
-                phone: try row.decode(String?.self, at: phone),
+            found.append(FoundMember(
+                memberID: try row.decode(Int64.self, at: at.id),
+                accountNumber: try row.decode(String.self, at: at.account),
+                customerName: try row.decode(String.self, at: at.customer),
+                name: try row.decode(String.self, at: at.name),
+                email: try row.decode(String.self, at: at.email),
+                role: try row.decode(String.self, at: at.role),
+                phone: try row.decode(String?.self, at: at.phone),
                 twoFactor: twoFactor,
-                mandatory: try row.decode(Bool.self, at: mandatory),
-                matchedOn: try row.decode(String.self, at: matched),
-                score: try row.decode(Double.self, at: score))
+                mandatory: try row.decode(Bool.self, at: at.mandatory),
+                matchedOn: try row.decode(String.self, at: at.matched),
+                score: try row.decode(Double.self, at: at.score)))
         }
+        return found
     }
 
     /// The member id for an email or `#ID`.
