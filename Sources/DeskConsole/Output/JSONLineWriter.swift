@@ -72,7 +72,7 @@ private struct JSONBytes {
     mutating func value(_ value: ReportValue) {
         switch value {
         case .text(let text): string(text)
-        case .integer(let number): raw(String(number))
+        case .integer(let number): integer(number)
         case .number(let number): raw(number.isFinite ? String(number) : "null")
         case .bool(let flag): raw(flag ? "true" : "false")
         case .time(let time): string(time.description)
@@ -90,14 +90,30 @@ private struct JSONBytes {
     }
 
     private mutating func object(_ record: ReportRecord) {
-        raw("{")
+        bytes.append(0x7B)
         for (index, field) in record.fields.enumerated() {
-            if index > 0 { raw(",") }
+            if index > 0 { bytes.append(0x2C) }
             string(field.key)
-            raw(":")
+            bytes.append(0x3A)
             value(field.value)
         }
-        raw("}")
+        bytes.append(0x7D)
+    }
+
+    /// A whole number in decimal, without making a String of it.
+    private mutating func integer(_ number: Int64) {
+        if number < 0 { bytes.append(0x2D) }
+        var magnitude = number.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var end = buffer.count
+            repeat {
+                end -= 1
+                buffer[end] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: buffer[end...])
+        }
     }
 
     /// RFC 8259 string escaping; U+2028/2029 are escaped too so the line is also valid JavaScript.
@@ -109,6 +125,11 @@ private struct JSONBytes {
             var index = 0
             while index < utf8.count {
                 let byte = utf8[index]
+                // Most bytes need nothing: skip them before asking which escape applies.
+                if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x7F && byte != 0xE2 {
+                    index += 1
+                    continue
+                }
                 let escape: String?
                 var width = 1
                 switch byte {
