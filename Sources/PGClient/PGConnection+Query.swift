@@ -17,6 +17,37 @@ extension PGConnection {
         return try consume(result, on: connection)
     }
 
+    /// Runs one statement as `query` does, then hands each row of the result to `body` through
+    /// a reader (valid only inside the call) instead of copying every value out first: for a
+    /// caller that turns rows into its own types at once. Returns how many rows there were.
+    @discardableResult
+    public func forEachResultRow(
+        _ sql: String, _ parameters: [(any PGEncodable)?] = [], _ body: (PGRowReader) throws -> Void
+    ) throws -> Int {
+        let connection = try liveHandle()
+        let buffer = try Self.statement(sql, parameters)
+        let result = buffer.withCArrays { count, types, values, lengths, formats in
+            PQexecParams(connection, sql, count, types, values, lengths, formats, 1)
+        }
+        guard let result else { throw failure(on: connection, result: nil) }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            break
+        default:
+            throw failure(on: connection, result: result)
+        }
+        _ = noticeBuffer.drain()
+        let reader = PGRowReader()
+        defer { reader.result = nil }
+        let rows = PQntuples(result)
+        for row in 0..<rows {
+            reader.start(result, row: row)
+            try body(reader)
+        }
+        return Int(rows)
+    }
+
     /// Runs trusted SQL text that may hold several statements, such as a migration file, in
     /// one round trip (the simple query protocol). It takes no parameters: never pass it text
     /// that contains input.

@@ -10,6 +10,7 @@ public protocol PGDecodable: Sendable {
 }
 
 extension String: PGDecodable {
+    @inlinable
     public static func decode(_ value: PGValue) -> String? {
         switch value {
         case .text(let text), .numeric(let text), .json(let text): return text
@@ -19,6 +20,7 @@ extension String: PGDecodable {
 }
 
 extension Int64: PGDecodable {
+    @inlinable
     public static func decode(_ value: PGValue) -> Int64? {
         if case .integer(let number) = value { return number }
         return nil
@@ -26,6 +28,7 @@ extension Int64: PGDecodable {
 }
 
 extension Int: PGDecodable {
+    @inlinable
     public static func decode(_ value: PGValue) -> Int? {
         if case .integer(let number) = value { return Int(exactly: number) }
         return nil
@@ -33,6 +36,7 @@ extension Int: PGDecodable {
 }
 
 extension Int32: PGDecodable {
+    @inlinable
     public static func decode(_ value: PGValue) -> Int32? {
         if case .integer(let number) = value { return Int32(exactly: number) }
         return nil
@@ -40,6 +44,7 @@ extension Int32: PGDecodable {
 }
 
 extension Bool: PGDecodable {
+    @inlinable
     public static func decode(_ value: PGValue) -> Bool? {
         if case .boolean(let flag) = value { return flag }
         return nil
@@ -47,6 +52,7 @@ extension Bool: PGDecodable {
 }
 
 extension Double: PGDecodable {
+    @inlinable
     public static func decode(_ value: PGValue) -> Double? {
         switch value {
         case .double(let number): return number
@@ -57,6 +63,7 @@ extension Double: PGDecodable {
 }
 
 extension PGTimestamp: PGDecodable {
+    @inlinable
     public static func decode(_ value: PGValue) -> PGTimestamp? {
         if case .timestamp(let timestamp) = value { return timestamp }
         return nil
@@ -64,6 +71,7 @@ extension PGTimestamp: PGDecodable {
 }
 
 extension Date: PGDecodable {
+    @inlinable
     public static func decode(_ value: PGValue) -> Date? {
         if case .timestamp(let timestamp) = value { return timestamp.date }
         return nil
@@ -71,6 +79,7 @@ extension Date: PGDecodable {
 }
 
 extension UUID: PGDecodable {
+    @inlinable
     public static func decode(_ value: PGValue) -> UUID? {
         if case .uuid(let uuid) = value { return uuid }
         return nil
@@ -78,6 +87,7 @@ extension UUID: PGDecodable {
 }
 
 extension Array: PGDecodable where Element == UInt8 {
+    @inlinable
     public static func decode(_ value: PGValue) -> [UInt8]? {
         if case .bytes(let bytes) = value { return bytes }
         return nil
@@ -85,11 +95,13 @@ extension Array: PGDecodable where Element == UInt8 {
 }
 
 extension PGValue: PGDecodable {
+    @inlinable
     public static func decode(_ value: PGValue) -> PGValue? { value }
 }
 
 /// NULL decodes to nil; anything else must decode as `Wrapped`.
 extension Optional: PGDecodable where Wrapped: PGDecodable {
+    @inlinable
     public static func decode(_ value: PGValue) -> Wrapped?? {
         if value.isNull { return .some(nil) }
         return Wrapped.decode(value).map { .some($0) }

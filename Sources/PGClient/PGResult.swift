@@ -24,7 +24,7 @@ public struct PGResult: Sendable {
 public struct PGRow: Sendable {
     /// The row's values, in column order.
     public let values: [PGValue]
-    let columns: [PGColumn]
+    @usableFromInline let columns: [PGColumn]
 
     /// The value at a column position.
     public subscript(index: Int) -> PGValue { values[index] }
@@ -35,6 +35,9 @@ public struct PGRow: Sendable {
     }
 
     /// Reads the value at `index` as `type`, or throws a decoding error naming the column.
+    /// (Inlinable, so callers get it specialised for each type instead of looking the type up
+    /// at run time on every call.)
+    @inlinable
     public func decode<T: PGDecodable>(_ type: T.Type, at index: Int) throws(PGError) -> T {
         guard values.indices.contains(index) else {
             throw PGError(.decoding, message: "no column \(index); the row has \(values.count)")
@@ -46,6 +49,7 @@ public struct PGRow: Sendable {
     }
 
     /// Reads the named column as `type`, or throws a decoding error.
+    @inlinable
     public func decode<T: PGDecodable>(_ type: T.Type, column name: String) throws(PGError) -> T {
         guard let index = columns.firstIndex(where: { $0.name == name }) else {
             throw PGError(.decoding, message: "the result has no column \"\(name)\"")

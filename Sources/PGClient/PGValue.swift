@@ -31,7 +31,11 @@ public enum PGValue: Hashable, Sendable {
     case other(typeOID: UInt32, bytes: [UInt8])
 
     /// True for SQL NULL.
-    public var isNull: Bool { self == .null }
+    @inlinable
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
 
     /// A plain-text rendering for people: what psql would print (NULL is the empty string).
     public var displayText: String {

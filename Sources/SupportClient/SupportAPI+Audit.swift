@@ -24,23 +24,46 @@ extension SupportAPI {
 
     /// Streams every chain link after `afterSeq`, in order, one row in memory at a time.
     public func forEachChainLink(after afterSeq: Int64 = 0, _ body: (AuditChainLink) throws -> Void) throws {
-        try connection.forEachRow("SELECT * FROM support.audit_chain($1::bigint)", [afterSeq]) { row in
+        try streamChain(after: afterSeq) { reader, columns in
+            let row = try reader.withCells { cells throws(PGError) in try AuditChainRow(cells, columns) }
+            func text(_ index: Int) throws(PGError) -> String? { try reader.decode(String?.self, at: columns.texts[index]) }
+            func required(_ index: Int) throws(PGError) -> String { try reader.decode(String.self, at: columns.texts[index]) }
             try body(AuditChainLink(
-                seq: try row.decode(Int64.self, column: "seq"),
-                prevHash: try row.decode([UInt8].self, column: "prev_hash"),
-                hash: try row.decode([UInt8].self, column: "hash"),
-                occurredAtMicroseconds: try row.decode(Int64.self, column: "occurred_at_us"),
-                actor: try row.decode(String.self, column: "actor"),
-                action: try row.decode(String.self, column: "action"),
-                target: try row.decode(String.self, column: "target"),
-                reason: try row.decode(String?.self, column: "reason"),
-                ticket: try row.decode(String?.self, column: "ticket"),
-                version: try row.decode(Int32.self, column: "version"),
-                eventID: try row.decode(Int64?.self, column: "event_id"),
-                accountNumber: try row.decode(String?.self, column: "account_number"),
-                customerID: try row.decode(Int64?.self, column: "customer_id"),
-                memberID: try row.decode(Int64?.self, column: "member_id"),
-                requestID: try row.decode(UUID?.self, column: "request_id")))
+                seq: row.seq, prevHash: try reader.decode([UInt8].self, at: columns.prevHash),
+                hash: try reader.decode([UInt8].self, at: columns.hash), occurredAtMicroseconds: row.occurredAtMicroseconds,
+                actor: try required(0), action: try required(1), target: try required(2),
+                reason: try text(3), ticket: try text(4), version: row.version, eventID: row.eventID,
+                accountNumber: try text(5), customerID: row.customerID, memberID: row.memberID,
+                requestID: try reader.decode(UUID?.self, at: columns.requestID)))
+        }
+    }
+
+    /// Checks every chain link after `afterSeq` with `verifier` as the rows stream in, each read
+    /// where it arrived (no copy of the row is made): what `log verify` runs on a log of
+    /// hundreds of thousands of events. Throws the first `AuditChainProblem` (the stream is
+    /// stopped there); call `verifier.finish()` afterwards.
+    public func verifyChain(_ verifier: inout AuditChainVerifier, after afterSeq: Int64 = 0) throws {
+        var encoder = AuditEncoder()
+        encoder.bytes.reserveCapacity(1024)
+        try streamChain(after: afterSeq) { reader, columns in
+            try reader.withCells { cells in
+                try verifier.check(entry: try AuditChainRow(cells, columns), encoder: &encoder)
+            }
+        }
+    }
+
+    /// The chain from a cursor (`support.open_audit_chain`) fetched in one transaction, so the
+    /// server sends rows as it reads them instead of collecting the whole log first.
+    private func streamChain(after afterSeq: Int64, _ body: (PGRowReader, AuditChainColumns) throws -> Void) throws {
+        try connection.transaction { connection in
+            let cursor = try connection.query("SELECT support.open_audit_chain($1::bigint)::text", [afterSeq])
+                .single().decode(String.self, at: 0)
+            var columns: AuditChainColumns?
+            try connection.forEachRowInPlace("FETCH ALL FROM \(try connection.quoteIdentifier(cursor))") { reader in
+                let known = try columns ?? AuditChainColumns(reader)
+                columns = known
+                try body(reader, known)
+            }
         }
     }
 

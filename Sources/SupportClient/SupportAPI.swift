@@ -37,20 +37,46 @@ public struct SupportAPI {
     /// database shows its answer, so no look-up goes unrecorded.
     public func find(_ query: String, limit: Int = 20) throws -> [FoundMember] {
         let lookup = try recordedID(connection.query("SELECT support.request_find($1, $2::int)", [query, limit]))
-        return try connection.query("SELECT * FROM support.find_results($1::bigint)", [lookup]).rows.map { row in
-            FoundMember(
-                memberID: try row.decode(Int64.self, column: "member_id"),
-                accountNumber: try row.decode(String.self, column: "account_number"),
-                customerName: try row.decode(String.self, column: "customer_name"),
-                name: try row.decode(String.self, column: "name"),
-                email: try row.decode(String.self, column: "email"),
-                role: try Self.shape(row, "role"),
-                phone: try row.decode(String?.self, column: "phone"),
-                twoFactor: try Self.state(row, "twofa_state"),
-                mandatory: try row.decode(Bool.self, column: "mandatory_2fa"),
-                matchedOn: try Self.shape(row, "matched_on"),
-                score: try row.decode(Double.self, column: "score"))
+        // Up to a hundred rows of eleven columns, read where libpq holds them; the positions
+        // are looked up once, not per row and field.
+        var columns: (id: Int, account: Int, customer: Int, name: Int, email: Int, role: Int, phone: Int,
+                      state: Int, mandatory: Int, matched: Int, score: Int)?
+        var found: [FoundMember] = []
+        found.reserveCapacity(limit)
+        try connection.forEachResultRow("SELECT * FROM support.find_results($1::bigint)", [lookup]) { row in
+            func column(_ name: String) throws -> Int {
+                guard let index = row.columnIndex(name) else {
+                    throw PGError(.decoding, message: "the result has no column \"\(name)\"")
+                }
+                return index
+            }
+            let at = try columns ?? (
+                try column("member_id"), try column("account_number"), try column("customer_name"), try column("name"),
+                try column("email"), try column("role"), try column("phone"), try column("twofa_state"),
+                try column("mandatory_2fa"), try column("matched_on"), try column("score"))
+            columns = at
+            /// A closed set of names; one this build does not know means a newer schema.
+            func shape<Shape: RawRepresentable>(_ index: Int, _ column: String) throws -> Shape where Shape.RawValue == String {
+                let text = try row.decode(String.self, at: index)
+                guard let value = Shape(rawValue: text) else {
+                    throw PGError(.decoding, message: "unknown \(column) '\(text)' (is the database's schema newer than this console?)")
+                }
+                return value
+            }
+            found.append(FoundMember(
+                memberID: try row.decode(Int64.self, at: at.id),
+                accountNumber: try row.decode(String.self, at: at.account),
+                customerName: try row.decode(String.self, at: at.customer),
+                name: try row.decode(String.self, at: at.name),
+                email: try row.decode(String.self, at: at.email),
+                role: try shape(at.role, "role"),
+                phone: try row.decode(String?.self, at: at.phone),
+                twoFactor: try shape(at.state, "twofa_state"),
+                mandatory: try row.decode(Bool.self, at: at.mandatory),
+                matchedOn: try shape(at.matched, "matched_on"),
+                score: try row.decode(Double.self, at: at.score)))
         }
+        return found
     }
 
     /// The member id for an email or `#ID`.

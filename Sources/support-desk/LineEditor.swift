@@ -138,6 +138,11 @@ struct StandardStreams: ConsoleOutput {
         if pager == nil { Platform.printPart(text) } else { partial += text }
     }
 
+    mutating func writeUTF8(_ line: UnsafeBufferPointer<UInt8>) {
+        guard pager == nil else { return pending.append(String(decoding: line, as: UTF8.self)) }
+        Platform.printLine(line)
+    }
+
     mutating func writeError(_ line: String) {
         endPaging()
         Platform.printError(line)

@@ -28,6 +28,12 @@ enum Platform {
         fputc(0x0A, stdout)
     }
 
+    /// Writes UTF-8 bytes and a newline to standard output.
+    static func printLine(_ line: UnsafeBufferPointer<UInt8>) {
+        if let start = line.baseAddress { fwrite(start, 1, line.count, stdout) }
+        fputc(0x0A, stdout)
+    }
+
     /// Flushes standard output.
     static func flushOutput() { fflush(stdout) }
 

@@ -16,6 +16,16 @@ import Testing
         #expect(line == #"{"ok":true,"command":"t","name":"a\"b\\c\n\u001b[2J\u007f\u2028é","n":null}"#)
     }
 
+    @Test func jsonWritesWholeNumbersAsDecimalAndRecordsAsObjects() {
+        for number in [Int64(0), 7, -7, 10, 1_000_000, .max, .min] {
+            #expect(JSONLineWriter.line(for: report([ReportField("n", .integer(number))])) == #"{"ok":true,"command":"t","n":"# + "\(number)}")
+        }
+        let rows = ReportValue.records([ReportRecord([ReportField("row", .integer(1)), ReportField("ok", .bool(true))]),
+                                        ReportRecord([ReportField("row", .integer(2)), ReportField("score", .number(0.5))])])
+        #expect(JSONLineWriter.line(for: report([ReportField("rows", rows)]))
+                == #"{"ok":true,"command":"t","rows":[{"row":1,"ok":true},{"row":2,"score":0.5}]}"#)
+    }
+
     @Test func jsonFailuresCarryTheSQLState() {
         var failed = report([])
         failed.failure = ConsoleFailure(.refused, sqlState: "DK005", message: "verify first")

@@ -25,6 +25,51 @@ import TestSupport
         }
     }
 
+    @Test func rowsReadInPlaceHoldTheSameValues() throws {
+        try withTestDatabase { database in
+            let connection = try database.connect()
+            let sql = "SELECT x, 'row ' || x AS label, CASE WHEN x % 3 = 0 THEN NULL ELSE int8send(x) END AS bytes FROM generate_series(1, $1::int) AS x"
+            let copied = try connection.query(sql, [2_000]).rows
+            var index = 0
+            var kept: PGRowReader?
+            try connection.forEachRowInPlace(sql, [2_000]) { reader in
+                let row = copied[index]
+                let x = try row.decode(Int.self, at: 0)
+                let bytes = try row.decode([UInt8]?.self, at: 2)
+                #expect(try reader.decode(Int.self, at: 0) == x)
+                #expect(try reader.value(1) == row[1])
+                #expect(reader.isNull(2) == row[2].isNull)
+                reader.withCells { cells in
+                    #expect(cells.count == 3)
+                    #expect(cells[2].map { Array($0) } == bytes)
+                    #expect(cells[1].map { String(decoding: $0, as: UTF8.self) } == "row \(x)")
+                }
+                #expect(try reader.row().values == row.values)
+                kept = reader
+                index += 1
+            }
+            #expect(index == 2_000 && kept?.columns.map(\.name) == ["x", "label", "bytes"])
+        }
+    }
+
+    @Test func aResultsRowsReadInPlaceMatchTheCopiedOnes() throws {
+        try withTestDatabase { database in
+            let connection = try database.connect()
+            let sql = "SELECT x, 'row ' || x AS label, (CASE WHEN x % 2 = 0 THEN NULL ELSE x * 1.5 END)::float8 AS half FROM generate_series(1, $1::int) AS x"
+            let copied = try connection.query(sql, [50]).rows
+            var index = 0
+            let count = try connection.forEachResultRow(sql, [50]) { reader in
+                let half = try copied[index].decode(Double?.self, at: 2)
+                #expect(try reader.row().values == copied[index].values)
+                #expect(try reader.decode(Double?.self, at: 2) == half)
+                index += 1
+            }
+            #expect(count == 50 && index == 50)
+            #expect(throws: PGError.self) { try connection.forEachResultRow("SELECT 1 / 0") { _ in } }
+            #expect(try connection.query("SELECT 'usable'").rows[0].decode(String.self, at: 0) == "usable")
+        }
+    }
+
     @Test func noRowsStillReportsTheColumns() throws {
         try withTestDatabase { database in
             let connection = try database.connect()

@@ -54,6 +54,11 @@ struct AuditLogTests {
             var anchored = AuditChainVerifier(head: head, anchor: anchor)
             try boss.forEachChainLink { try anchored.check($0) }
             #expect(try anchored.finish() == 7)
+            var inPlace = AuditChainVerifier(head: head, anchor: anchor)
+            try boss.verifyChain(&inPlace)
+            #expect(try inPlace.finish() == 7)
+            var later = AuditChainVerifier(head: head, anchor: anchor)
+            #expect(throws: AuditChainProblem.gap(expected: 1, found: 5)) { try boss.verifyChain(&later, after: 4) }
         }
     }
 
@@ -98,10 +103,22 @@ struct AuditLogTests {
         }
     }
 
+    /// Verifies both ways, link by link and in place as `log verify` does, and requires the same
+    /// outcome (the same problem, or the same count).
     func verify(_ api: SupportAPI, anchor: AuditAnchor?) throws {
-        var verifier = AuditChainVerifier(head: try api.chainHead(), anchor: anchor)
-        try api.forEachChainLink { try verifier.check($0) }
-        _ = try verifier.finish()
+        func outcome(_ run: (inout AuditChainVerifier) throws -> Void) throws -> Result<Int64, AuditChainProblem> {
+            var verifier = AuditChainVerifier(head: try api.chainHead(), anchor: anchor)
+            do {
+                try run(&verifier)
+                return .success(try verifier.finish())
+            } catch let problem as AuditChainProblem {
+                return .failure(problem)
+            }
+        }
+        let links = try outcome { verifier in try api.forEachChainLink { try verifier.check($0) } }
+        let inPlace = try outcome { verifier in try api.verifyChain(&verifier) }
+        #expect(links == inPlace)
+        _ = try inPlace.get()
     }
 
     @Test("neither the owner nor a superuser can update, delete or truncate audit rows")

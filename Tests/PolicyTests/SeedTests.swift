@@ -104,11 +104,37 @@ struct SeedTests {
             #expect(summary.members == 10_000 && indexing)
             let after = try fixture.connection.query(catalog).single().decode(String.self, at: 0)
             #expect(before == after)
-            #expect(before.contains("gin_trgm_ops") && before.contains("lower(email)"))
+            #expect(before.contains("text_pattern_ops") && before.contains("lower(email)"))
+            // The load's names are in the word index (filled once for the whole COPY).
+            let indexed = try fixture.connection.query("SELECT count(DISTINCT member_id) FROM portal.member_words").rows[0].decode(Int.self, at: 0)
+            #expect(indexed == 10_000)
             let agent = try fixture.agent()
             defer { agent.connection.close() }
             let anyone = try fixture.connection.query("SELECT email FROM portal.team_members ORDER BY id DESC LIMIT 1").single().decode(String.self, at: 0)
             #expect(try agent.find(anyone).first?.email == anyone)
+        }
+    }
+
+    @Test("a large audit log is chained by the database's chainer and verifies, link by link")
+    func auditLogLoad() throws {
+        try withPortalFixture { fixture in
+            _ = try ScaleSeeder(connection: fixture.connection, secrets: PortalFixture.secrets)
+                .load(ScaleSeeder.Plan(customers: 20, membersPerCustomer: 10))
+            var seen: [Int] = []
+            let length = try AuditLogSeeder(connection: fixture.connection).load(events: 25_000) { done, _ in seen.append(done) }
+            #expect(length == 25_000 && seen.first == 0 && seen.last == 25_000)
+            #expect(try fixture.connection.query("SELECT count(*) FROM portal.audit_staging").rows[0].decode(Int.self, at: 0) == 0)
+            let actions = try fixture.connection.query("SELECT count(DISTINCT action) FROM portal.audit_events").rows[0].decode(Int.self, at: 0)
+            #expect(actions >= 5)
+            let supervisor = try fixture.agent("sam", supervisor: true)
+            defer { supervisor.connection.close() }
+            var verifier = AuditChainVerifier(head: try supervisor.chainHead())
+            try supervisor.verifyChain(&verifier)
+            #expect(try verifier.finish() == 25_000)
+            #expect(try supervisor.auditLog(AuditLogFilter(limit: 10_000)).count == 10_000)
+            // A second load extends the chain; it never rewrites it.
+            #expect(try AuditLogSeeder(connection: fixture.connection).load(events: 10) == 25_010)
+            #expect(refusal { _ = try AuditLogSeeder(connection: fixture.connection).load(events: 0) } == .invalidInput)
         }
     }
 }

@@ -14,7 +14,7 @@ extension CommandRunner {
         report.fields.add("query", query)
         report.fields.add("count", Int64(matches.count))
         report.fields.add("matches", .records(matches.enumerated().map { index, match in
-            var record = ReportRecord()
+            var record = ReportRecord(capacity: 12)
             record.add("row", Int64(index + 1))
             record.add("member_id", match.memberID)
             record.add("account", match.accountNumber)

@@ -45,17 +45,15 @@ extension CommandRunner {
         return report
     }
 
-    /// `log verify [--anchor FILE]`: recomputes the whole chain here, one event at a time.
+    /// `log verify [--anchor FILE]`: recomputes the whole chain here, one event at a time, as it
+    /// streams in.
     func verifyLog(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
         let anchor = try command.option("anchor").map { path throws(ConsoleFailure) in try Self.readAnchor(path) }
         let (head, staged) = try database { try api.chainState() }
         var verifier = AuditChainVerifier(head: head, anchor: anchor)
         var problem: AuditChainProblem?
         try database {
-            try api.forEachChainLink { link in
-                guard problem == nil else { return }
-                do throws(AuditChainProblem) { try verifier.check(link) } catch { problem = error }
-            }
+            do { try api.verifyChain(&verifier) } catch let found as AuditChainProblem { problem = found }
         }
         let checked: Int64
         do throws(AuditChainProblem) {

@@ -31,6 +31,9 @@ public protocol ConsoleOutput {
     /// Writes the first parts of a result line, which the next `write` ends: a page of any
     /// size goes out as one JSON line without being held whole.
     mutating func writePart(_ text: String)
+    /// Writes a result line given as UTF-8 bytes (without its newline): what the JSON writer
+    /// produces, a line per command of a long script, written without making a String of it.
+    mutating func writeUTF8(_ line: UnsafeBufferPointer<UInt8>)
     /// Writes a diagnostic line.
     mutating func writeError(_ line: String)
     /// Marks the end of one command's result, so an interactive output can page it.
@@ -39,6 +42,7 @@ public protocol ConsoleOutput {
 
 extension ConsoleOutput {
     public mutating func endOfCommand() {}
+    public mutating func writeUTF8(_ line: UnsafeBufferPointer<UInt8>) { write(String(decoding: line, as: UTF8.self)) }
 }
 
 /// A fixed list of lines, for tests and `-c`.

@@ -29,6 +29,12 @@ public struct ReportRecord: Sendable, Equatable {
 
     public init(_ fields: [ReportField] = []) { self.fields = fields }
 
+    /// An empty record with room for `capacity` fields (no regrowth while they are added).
+    init(capacity: Int) {
+        fields = []
+        fields.reserveCapacity(capacity)
+    }
+
     mutating func add(_ key: String, _ value: ReportValue) { fields.append(ReportField(key, value)) }
     mutating func add(_ key: String, _ text: String?) { add(key, text.map(ReportValue.text) ?? .null) }
     mutating func add(_ key: String, _ time: PGTimestamp?) { add(key, time.map(ReportValue.time) ?? .null) }

@@ -5,15 +5,21 @@ import PGClient
 enum JSONLineWriter {
     /// `{"ok":…,"command":…,<fields>}` and, on failure, `"error":{"sqlstate","message"}`.
     static func line(for report: CommandReport) -> String {
+        var bytes: [UInt8] = []
         var line = ""
-        write(report) { line += $0 }
-        return line
+        write(report, into: &bytes) { line += $0 }
+        return line + String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The same line handed to `piece` in pieces, so a spooled page (`report.spool`) is copied
-    /// row by row into the output and never held whole.
-    static func write(_ report: CommandReport, piece: (String) -> Void) {
-        var out = JSONBytes()
+    /// The line as UTF-8 into `bytes` (emptied first, its capacity kept: a script of many
+    /// commands writes every line into one buffer). A spooled page (`report.spool`) is never
+    /// held whole: what comes before it, and then each spooled row, go to `piece` as they come,
+    /// and `bytes` ends up holding the rest of the line.
+    static func write(_ report: CommandReport, into bytes: inout [UInt8], piece: (String) -> Void) {
+        bytes.removeAll(keepingCapacity: true)
+        var out = JSONBytes(bytes: bytes)
+        bytes = []
+        defer { bytes = out.takeBytes() }
         out.raw("{\"ok\":\(report.failure == nil),\"command\":")
         out.string(report.command)
         for field in report.fields.fields {
@@ -25,7 +31,7 @@ enum JSONLineWriter {
                 continue
             }
             out.raw("[")
-            piece(out.take())
+            piece(out.takeText())
             var first = true
             spool.forEachLine { object in
                 piece(first ? object : "," + object)
@@ -38,7 +44,6 @@ enum JSONLineWriter {
             out.error(failure)
         }
         out.raw("}")
-        piece(out.take())
     }
 
     /// One record as a JSON object: a spooled row.
@@ -66,10 +71,19 @@ private struct JSONBytes {
 
     init() { bytes.reserveCapacity(1024) }
 
+    /// Appends to `bytes` (a buffer lent for reuse; `take()` hands it back).
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// The bytes, handing the buffer back for reuse.
+    mutating func takeBytes() -> [UInt8] {
+        defer { bytes = [] }
+        return bytes
+    }
+
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
     /// The text so far, leaving the builder empty for the next piece.
-    mutating func take() -> String {
+    mutating func takeText() -> String {
         defer { bytes.removeAll(keepingCapacity: true) }
         return text
     }
@@ -87,7 +101,7 @@ private struct JSONBytes {
     mutating func value(_ value: ReportValue) {
         switch value {
         case .text(let text): string(text)
-        case .integer(let number): raw(String(number))
+        case .integer(let number): integer(number)
         case .number(let number): raw(number.isFinite ? String(number) : "null")
         case .bool(let flag): raw(flag ? "true" : "false")
         case .time(let time): string(time.description)
@@ -105,14 +119,30 @@ private struct JSONBytes {
     }
 
     private mutating func object(_ record: ReportRecord) {
-        raw("{")
+        bytes.append(0x7B)
         for (index, field) in record.fields.enumerated() {
-            if index > 0 { raw(",") }
+            if index > 0 { bytes.append(0x2C) }
             string(field.key)
-            raw(":")
+            bytes.append(0x3A)
             value(field.value)
         }
-        raw("}")
+        bytes.append(0x7D)
+    }
+
+    /// A whole number in decimal, without making a String of it.
+    private mutating func integer(_ number: Int64) {
+        if number < 0 { bytes.append(0x2D) }
+        var magnitude = number.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var end = buffer.count
+            repeat {
+                end -= 1
+                buffer[end] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: buffer[end...])
+        }
     }
 
     /// RFC 8259 string escaping; U+2028/2029 are escaped too so the line is also valid JavaScript.
@@ -124,6 +154,11 @@ private struct JSONBytes {
             var index = 0
             while index < utf8.count {
                 let byte = utf8[index]
+                // Most bytes need nothing: skip them before asking which escape applies.
+                if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x7F && byte != 0xE2 {
+                    index += 1
+                    continue
+                }
                 let escape: String?
                 var width = 1
                 switch byte {

@@ -5,6 +5,8 @@ final class ConsoleIO<Source: LineSource, Output: ConsoleOutput> {
     var output: Output
     let settings: ConsoleSettings
     private let styler: Styler
+    /// The JSON line being written, its buffer kept from command to command.
+    private var jsonLine: [UInt8] = []
 
     init(source: Source, output: Output, settings: ConsoleSettings) {
         self.source = source
@@ -18,8 +20,8 @@ final class ConsoleIO<Source: LineSource, Output: ConsoleOutput> {
         switch settings.format {
         case .table: writeHuman(report.human)
         case .json:
-            JSONLineWriter.write(report) { output.writePart($0) }
-            output.write("")
+            JSONLineWriter.write(report, into: &jsonLine) { output.writePart($0) }
+            jsonLine.withUnsafeBufferPointer { output.writeUTF8($0) }
         case .csv: CSVWriter.write(report) { output.write($0) }
         }
         if let failure = report.failure { writeFailure(failure, place: place) }

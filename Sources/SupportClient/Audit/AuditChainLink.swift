@@ -61,51 +61,95 @@ public struct AuditChainLink: Sendable, Equatable {
     /// request id (each length-prefixed, NULL as -1). Integers big-endian. Any other version
     /// encodes as nothing, so its hash never matches.
     public var encoding: [UInt8] {
-        guard version == 1 || version == 2 else { return [] }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(128 + actor.utf8.count + action.utf8.count + target.utf8.count
-            + (reason?.utf8.count ?? 0) + (ticket?.utf8.count ?? 0) + (accountNumber?.utf8.count ?? 0))
-        Self.append(version, to: &bytes)
-        Self.append(seq, to: &bytes)
-        if version == 2 { Self.append(eventID ?? -1, to: &bytes) }
-        var texts: [String?] = [actor, action, target, reason, ticket]
-        if version == 2 { texts.append(accountNumber) }
-        for field in texts {
-            if let field {
-                Self.append(Int32(field.utf8.count), to: &bytes)
-                bytes.append(contentsOf: field.utf8)
-            } else {
-                Self.append(Int32(-1), to: &bytes)
-            }
-        }
-        Self.append(occurredAtMicroseconds, to: &bytes)
-        guard version == 2 else { return bytes }
-        for number in [customerID, memberID] {
-            if let number {
-                Self.append(Int32(8), to: &bytes)
-                Self.append(number, to: &bytes)
-            } else {
-                Self.append(Int32(-1), to: &bytes)
-            }
-        }
-        if let requestID {
-            Self.append(Int32(16), to: &bytes)
-            withUnsafeBytes(of: requestID.uuid) { bytes.append(contentsOf: $0) }
-        } else {
-            Self.append(Int32(-1), to: &bytes)
-        }
-        return bytes
+        var encoder = AuditEncoder()
+        encoder.encode(self)
+        return encoder.bytes
     }
 
     /// sha256(prev_hash || encoding), as it should be stored.
     public var computedHash: [UInt8] {
-        var hasher = SHA256()
-        hasher.update(data: prevHash)
-        hasher.update(data: encoding)
-        return Array(hasher.finalize())
+        var encoder = AuditEncoder()
+        encoder.bytes.append(contentsOf: prevHash)
+        encoder.encode(self)
+        return Array(SHA256.hash(data: encoder.bytes))
+    }
+}
+
+/// An event's fields as the encoding reads them, wherever they are held: an `AuditChainLink`,
+/// or a streamed row read in place. The texts are actor, action, target, reason, ticket and
+/// account number, in that order (0 to 5), as UTF-8.
+protocol AuditEncodable {
+    var version: Int32 { get }
+    var seq: Int64 { get }
+    var eventID: Int64? { get }
+    var occurredAtMicroseconds: Int64 { get }
+    var customerID: Int64? { get }
+    var memberID: Int64? { get }
+    /// Appends text `index` (0 to 5) to the encoder, length-prefixed, or -1 for NULL.
+    func appendText(_ index: Int, to encoder: inout AuditEncoder)
+    /// Appends the request id (16 bytes, length-prefixed) or -1 for NULL.
+    func appendRequestID(to encoder: inout AuditEncoder)
+}
+
+/// Writes the encoding (the one place its field order is spelt in Swift) into a buffer it can
+/// reuse from event to event.
+struct AuditEncoder {
+    var bytes: [UInt8] = []
+
+    mutating func encode(_ event: some AuditEncodable) {
+        let version = event.version
+        guard version == 1 || version == 2 else { return }
+        append(version)
+        append(event.seq)
+        if version == 2 { append(event.eventID ?? -1) }
+        for text in 0..<(version == 2 ? 6 : 5) { event.appendText(text, to: &self) }
+        append(event.occurredAtMicroseconds)
+        guard version == 2 else { return }
+        appendOptional(event.customerID)
+        appendOptional(event.memberID)
+        event.appendRequestID(to: &self)
     }
 
-    private static func append<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
+    mutating func append<T: FixedWidthInteger>(_ value: T) {
         withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func appendOptional(_ number: Int64?) {
+        if let number {
+            append(Int32(8))
+            append(number)
+        } else {
+            append(Int32(-1))
+        }
+    }
+
+    /// A length-prefixed field, or -1 for NULL (nil).
+    mutating func appendField(_ field: UnsafeRawBufferPointer?) {
+        guard let field else { return append(Int32(-1)) }
+        append(Int32(field.count))
+        bytes.append(contentsOf: field)
+    }
+
+    mutating func appendField(_ text: String?) {
+        guard var text else { return append(Int32(-1)) }
+        text.withUTF8 { appendField(UnsafeRawBufferPointer($0)) }
+    }
+}
+
+extension AuditChainLink: AuditEncodable {
+    func appendText(_ index: Int, to encoder: inout AuditEncoder) {
+        switch index {
+        case 0: encoder.appendField(actor)
+        case 1: encoder.appendField(action)
+        case 2: encoder.appendField(target)
+        case 3: encoder.appendField(reason)
+        case 4: encoder.appendField(ticket)
+        default: encoder.appendField(accountNumber)
+        }
+    }
+
+    func appendRequestID(to encoder: inout AuditEncoder) {
+        guard let requestID else { return encoder.appendField(nil as UnsafeRawBufferPointer?) }
+        withUnsafeBytes(of: requestID.uuid) { encoder.appendField($0) }
     }
 }

@@ -1,3 +1,5 @@
+import Crypto
+
 /// Recomputes the audit chain link by link as the events stream past: contiguous seq from 1,
 /// each prev_hash equal to the previous hash, each hash equal to sha256(prev || encoding), the
 /// database's head on the chain, and a saved anchor (if any) on the chain too.
@@ -18,18 +20,35 @@ public struct AuditChainVerifier: Sendable {
 
     /// Checks the next link; throws at the first one that does not fit.
     public mutating func check(_ link: AuditChainLink) throws(AuditChainProblem) {
-        guard link.seq == expectedSeq else { throw .gap(expected: expectedSeq, found: link.seq) }
-        guard link.prevHash == previousHash else { throw .brokenLink(seq: link.seq) }
-        guard link.computedHash == link.hash else { throw .wrongHash(seq: link.seq) }
-        if let anchor, anchor.seq == link.seq {
-            guard anchor.hash == link.hash else { throw .anchorMismatch(seq: link.seq) }
+        var encoder = AuditEncoder()
+        try check(entry: link, encoder: &encoder)
+    }
+
+    /// The one check, for a link or a row read in place; `encoder` is a buffer reused from
+    /// event to event.
+    mutating func check(entry: some AuditChainEntry, encoder: inout AuditEncoder) throws(AuditChainProblem) {
+        let seq = entry.seq
+        guard seq == expectedSeq else { throw .gap(expected: expectedSeq, found: seq) }
+        guard entry.withPrevHash({ stored in previousHash.withUnsafeBytes { sameBytes(stored, $0) } }) else {
+            throw .brokenLink(seq: seq)
+        }
+        encoder.bytes.removeAll(keepingCapacity: true)
+        encoder.bytes.append(contentsOf: previousHash)
+        encoder.encode(entry)
+        let digest = SHA256.hash(data: encoder.bytes)
+        guard entry.withHash({ stored in digest.withUnsafeBytes { sameBytes(stored, $0) } }) else {
+            throw .wrongHash(seq: seq)
+        }
+        // From here the stored hash is the computed one: 32 bytes.
+        if let anchor, anchor.seq == seq {
+            guard entry.withHash({ $0.elementsEqual(anchor.hash) }) else { throw .anchorMismatch(seq: seq) }
             anchorSeen = true
         }
-        if head.seq == link.seq {
-            guard head.hash == link.hash else { throw .headMismatch }
+        if head.seq == seq {
+            guard entry.withHash({ $0.elementsEqual(head.hash) }) else { throw .headMismatch }
             headSeen = true
         }
-        previousHash = link.hash
+        digest.withUnsafeBytes { computed in previousHash.withUnsafeMutableBytes { $0.copyMemory(from: computed) } }
         expectedSeq += 1
     }
 
@@ -42,6 +61,17 @@ public struct AuditChainVerifier: Sendable {
         if head.seq == 0, head.hash != AuditChainLink.genesisHash { throw .headMismatch }
         return expectedSeq - 1
     }
+}
+
+/// An event with its stored hashes, as the verifier reads it.
+protocol AuditChainEntry: AuditEncodable {
+    func withPrevHash<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R
+    func withHash<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R
+}
+
+extension AuditChainLink: AuditChainEntry {
+    func withPrevHash<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R { prevHash.withUnsafeBytes(body) }
+    func withHash<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R { hash.withUnsafeBytes(body) }
 }
 
 /// Where the audit chain fails to verify.

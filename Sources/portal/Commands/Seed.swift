@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
+import PGClient
 import DeskDatabase
 import PortalCore
 import PortalSetup
 
-/// `portal seed --demo` or `portal seed --customers N --users-per-customer M`.
+/// `portal seed --demo`, `portal seed --customers N --users-per-customer M`, and (alone or after
+/// the latter) `--audit-events N` for a large audit log.
 struct Seed: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load demo data with call scenarios, or large synthetic data through COPY (needs PORTAL_SECRET_KEY).")
@@ -14,8 +16,15 @@ struct Seed: ParsableCommand {
     @Option(name: .long, help: "Synthetic data: how many customers.") var customers: Int?
     @Option(name: .long, help: "Synthetic data: members per customer.") var usersPerCustomer: Int?
     @Option(name: .long, help: "Seed for the generated names (same seed, same people).") var seed: UInt64 = 42
+    @Option(name: .long, help: "Synthetic audit log: events of support work on the members already there, chained (for benchmarks).")
+    var auditEvents: Int?
 
     func validate() throws {
+        if let auditEvents {
+            guard (1...10_000_000).contains(auditEvents) else { throw ValidationError("--audit-events must be from 1 to 10,000,000") }
+            guard !demo else { throw ValidationError("--audit-events goes with synthetic data, not --demo") }
+            if customers == nil, usersPerCustomer == nil { return }
+        }
         switch (demo, customers, usersPerCustomer) {
         case (true, nil, nil): break
         case (false, let customers?, let members?):
@@ -29,6 +38,10 @@ struct Seed: ParsableCommand {
     }
 
     func run() throws {
+        if let auditEvents, customers == nil {
+            try PortalRunner.run(options) { connection in try seedAuditLog(auditEvents, connection) }
+            return
+        }
         let secrets = try SecretBox.fromEnvironment()
         try PortalRunner.run(options) { connection in
             if demo {
@@ -47,12 +60,27 @@ struct Seed: ParsableCommand {
             })
             bar.finish()
             let seconds = Date().timeIntervalSince(started)
+            if let auditEvents { _ = try seedAuditLog(auditEvents, connection) }
             return PortalReport(
                 text: "loaded \(summary.customers) customers and \(summary.members) members (\(summary.enrolled) enrolled, \(summary.recoveryCodes) recovery codes, \(summary.mandatoryCustomers) customers with mandatory 2FA) in \(String(format: "%.1f", seconds)) s; every member's password is \(summary.password)",
                 fields: ["customers": summary.customers, "members": summary.members, "enrolled": summary.enrolled,
                          "recovery_codes": summary.recoveryCodes, "mandatory_customers": summary.mandatoryCustomers,
                          "password": summary.password, "seconds": seconds])
         }
+    }
+
+    /// Chains `count` synthetic audit events onto the log.
+    func seedAuditLog(_ count: Int, _ connection: PGConnection) throws -> PortalReport {
+        let bar = ProgressBar(enabled: Platform.isTerminal(2) && !options.json)
+        let started = Date()
+        let head = try AuditLogSeeder(connection: connection).load(events: count) { done, total in
+            bar.show(done: done, total: total, label: "events")
+        }
+        bar.finish()
+        let seconds = Date().timeIntervalSince(started)
+        return PortalReport(
+            text: "chained \(count) audit events in \(String(format: "%.1f", seconds)) s; the log now holds \(head)",
+            fields: ["audit_events": count, "chain_length": head, "seconds": seconds])
     }
 
     static func report(_ summary: DemoSeeder.Summary) -> PortalReport {

@@ -16,7 +16,7 @@ struct UnhashedColumnTests {
     static func verify(_ supervisor: SupportAPI) throws -> String? {
         var verifier = AuditChainVerifier(head: try supervisor.chainHead(), anchor: nil)
         do {
-            try supervisor.forEachChainLink { try verifier.check($0) }
+            try supervisor.verifyChain(&verifier)
             _ = try verifier.finish()
             return nil
         } catch let problem as AuditChainProblem {
