@@ -2,6 +2,22 @@ import DeskDatabase
 import SupportClient
 
 extension CommandRunner {
+    /// A match as scripts see it, numbered as the table shows it.
+    static let matchShape = RecordShape<(row: Int, match: FoundMember)>([
+        .integer("row") { Int64($0.row) },
+        .integer("member_id") { $0.match.memberID },
+        .text("account") { $0.match.accountNumber },
+        .text("customer") { $0.match.customerName },
+        .text("name") { $0.match.name },
+        .text("email") { $0.match.email },
+        .name("role") { $0.match.role },
+        .text("phone") { $0.match.phone },
+        .name("two_factor") { $0.match.twoFactor },
+        .flag("mandatory") { $0.match.mandatory },
+        .name("matched_on") { $0.match.matchedOn },
+        .init(key: "score") { .number(($0.match.score * 1000).rounded() / 1000) },
+    ])
+
     /// `find QUERY`: ranked matches, numbered so the next command can say `show 2`.
     func find(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
         let query = command.positionals.joined(separator: " ")
@@ -13,25 +29,9 @@ extension CommandRunner {
         var report = CommandReport(command: command.name)
         report.fields.add("query", query)
         report.fields.add("count", Int64(matches.count))
-        report.fields.add("matches", .records(matches.enumerated().map { index, match in
-            var record = ReportRecord(capacity: 12)
-            record.add("row", Int64(index + 1))
-            record.add("member_id", match.memberID)
-            record.add("account", match.accountNumber)
-            record.add("customer", match.customerName)
-            record.add("name", match.name)
-            record.add("email", match.email)
-            record.add("role", match.role)
-            record.add("phone", match.phone)
-            record.add("two_factor", match.twoFactor.rawValue)
-            record.add("mandatory", match.mandatory)
-            record.add("matched_on", match.matchedOn)
-            record.add("score", .number((match.score * 1000).rounded() / 1000))
-            return record
-        }))
+        report.fields.add("matches", .records(matches.enumerated().map { Self.matchShape.record((row: $0 + 1, match: $1)) }))
         report.rowsKey = "matches"
-        report.rowColumns = ["row", "member_id", "account", "customer", "name", "email", "role", "phone",
-                             "two_factor", "mandatory", "matched_on", "score"]
+        report.rowColumns = Self.matchShape.keys
         if matches.isEmpty {
             report.human = [.line("No member matches \(safe(query)).", .warning)]
         } else if wantsHuman {

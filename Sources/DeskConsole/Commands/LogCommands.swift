@@ -35,7 +35,7 @@ extension CommandRunner {
         report.fields.add("count", Int64(spool.count))
         report.fields.add("events", .records([]))
         report.rowsKey = "events"
-        report.rowColumns = ["seq", "occurred_at", "actor", "action", "target", "account", "reason", "ticket", "request_id"]
+        report.rowColumns = Self.eventShape.keys
         report.spool = spool
         if wantsHuman && format == .table {
             report.human = [spool.count == 0

@@ -76,19 +76,20 @@ extension CommandRunner {
             : "⚠ \(customer) enforces 2FA: \(safe(detail.email)) will be asked to set it up at the next login."
     }
 
-    func eventRecord(_ event: AuditEvent) -> ReportRecord {
-        var record = ReportRecord()
-        record.add("seq", event.seq)
-        record.add("occurred_at", event.occurredAt)
-        record.add("actor", event.actor)
-        record.add("action", event.action)
-        record.add("target", event.target)
-        record.add("account", event.accountNumber)
-        record.add("reason", event.reason)
-        record.add("ticket", event.ticket)
-        record.add("request_id", event.requestID?.uuidString.lowercased())
-        return record
-    }
+    /// An audit event as scripts see it, in `show` and `log` alike.
+    static let eventShape = RecordShape<AuditEvent>([
+        .integer("seq") { $0.seq },
+        .time("occurred_at") { $0.occurredAt },
+        .text("actor") { $0.actor },
+        .name("action") { $0.action },
+        .text("target") { $0.target },
+        .text("account") { $0.accountNumber },
+        .text("reason") { $0.reason },
+        .text("ticket") { $0.ticket },
+        .text("request_id") { $0.requestID?.uuidString.lowercased() },
+    ])
+
+    func eventRecord(_ event: AuditEvent) -> ReportRecord { Self.eventShape.record(event) }
 
     func eventTable(_ events: [AuditEvent], withTarget: Bool) -> HumanBlock {
         return .table(headers: Self.eventHeaders(withTarget: withTarget), rows: events.map { eventCells($0, withTarget: withTarget) },
