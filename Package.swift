@@ -55,15 +55,19 @@ let package = Package(
         // Migrations and demo/scale data: stand apart, used by `portal` and the tests.
         .target(name: "PortalSetup", dependencies: ["DeskDatabase", "PGClient", "PortalCore", "TOTPCore", crypto], swiftSettings: strict),
 
+        // What both executables share on the command line: exit statuses, hidden typing, the
+        // JSON error shape.
+        .target(name: "CommandLineSupport", dependencies: [argumentParser], swiftSettings: strict),
+
         // The console engine, on abstract input and output.
         .target(name: "DeskConsole", dependencies: ["DeskDatabase", "PGClient", "SupportClient", "TOTPCore"], swiftSettings: strict),
         .executableTarget(
             name: "support-desk",
-            dependencies: ["DeskConsole", "DeskDatabase", "PGClient", "CLibEdit", argumentParser],
+            dependencies: ["CommandLineSupport", "DeskConsole", "DeskDatabase", "PGClient", "CLibEdit", argumentParser],
             swiftSettings: strict),
         .executableTarget(
             name: "portal",
-            dependencies: ["DeskDatabase", "PGClient", "PortalCore", "PortalSetup", "TOTPCore", argumentParser],
+            dependencies: ["CommandLineSupport", "DeskDatabase", "PGClient", "PortalCore", "PortalSetup", "TOTPCore", argumentParser],
             swiftSettings: strict),
 
         // Test helpers: running programs (no libpq, so TOTPCore's tests need none), and the

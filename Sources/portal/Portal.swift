@@ -1,3 +1,4 @@
+import CommandLineSupport
 import ArgumentParser
 import Foundation
 
@@ -18,19 +19,8 @@ struct Portal: ParsableCommand {
     /// PORTAL_SECRET_KEY, a password not given) still prints one JSON object on stdout, so a
     /// script reading stdout always gets an answer.
     static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
-        } catch {
-            guard exitCode(for: error) != .success else { exit(withError: error) }    // --help, --version
-            let usage = exitCode(for: error) == .validationFailure
-            FileHandle.standardError.write(Data(((usage ? fullMessage(for: error) : "portal: \(message(for: error))") + "\n").utf8))
-            if PortalRunner.wantsJSON(CommandLine.arguments) {
-                print(PortalRunner.failureJSON(sqlState: nil, message: message(for: error)))
-            }
-            Foundation.exit(1)
+        mainWithDocumentedStatus { message in
+            PortalRunner.wantsJSON(CommandLine.arguments) ? PortalRunner.failureJSON(sqlState: nil, message: message) : nil
         }
     }
 }

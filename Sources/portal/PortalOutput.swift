@@ -1,3 +1,4 @@
+import CommandLineSupport
 import ArgumentParser
 import Foundation
 import PGClient
@@ -55,17 +56,14 @@ enum PortalRunner {
     }
 
     static func fail(_ options: DatabaseOptions, exit status: Int32, sqlState: String?, message: String) -> Never {
-        Platform.printError("portal: \(message)")
+        StandardError.write("portal: \(message)")
         if options.json { print(failureJSON(sqlState: sqlState, message: message)) }
         Foundation.exit(status)
     }
 
     /// The failure object, in the console's error shape: `{"error":{"message":…,"sqlstate":…|null},"ok":false}`.
     static func failureJSON(sqlState: String?, message: String) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(FailureObject(error: .init(sqlstate: sqlState, message: message)))) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        "{\"error\":" + ErrorReport(sqlState: sqlState, message: message).jsonObject + ",\"ok\":false}"
     }
 
     /// Whether the command line asks for JSON, read from the raw arguments (for failures before
@@ -74,22 +72,6 @@ enum PortalRunner {
         arguments.dropFirst().prefix { $0 != "--" }.contains("--json")
     }
 
-    private struct FailureObject: Encodable {
-        struct Detail: Encodable {
-            let sqlstate: String?
-            let message: String
-
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(sqlstate, forKey: .sqlstate)        // null, not left out
-                try container.encode(message, forKey: .message)
-            }
-
-            enum CodingKeys: String, CodingKey { case sqlstate, message }
-        }
-        let ok = false
-        let error: Detail
-    }
 
     /// One line of JSON with sorted keys; nil values become null.
     static func json(_ object: [String: any Sendable]) -> String {
@@ -99,7 +81,7 @@ enum PortalRunner {
 
     /// The password from stdin (one line), checked against the portal's rules when new.
     static func readPassword(prompt: String = "Password: ") throws -> String {
-        guard let password = Platform.readSecretLine(prompt: prompt), !password.isEmpty else {
+        guard let password = HiddenTyping.readLine(prompt: prompt), !password.isEmpty else {
             throw ValidationError("the password is read from standard input, one line; none was given")
         }
         return password

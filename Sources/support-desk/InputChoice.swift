@@ -1,3 +1,4 @@
+import CommandLineSupport
 import ArgumentParser
 import DeskConsole
 
@@ -29,7 +30,7 @@ struct InputChoice {
             switch Platform.openForReading(file) {
             case .success(let fd): kind = .descriptor(fd)
             case .failure(let why):
-                Platform.printError("support-desk: cannot read \(TerminalSafeText.escape(file)): \(why.reason)")
+                StandardError.write("support-desk: cannot read \(TerminalSafeText.escape(file)): \(why.reason)")
                 throw ExitCode(ConsoleExitStatus.failure.rawValue)
             }
             sourceName = file

@@ -1,3 +1,4 @@
+import CommandLineSupport
 import CLibEdit
 import DeskConsole
 import Foundation
@@ -145,7 +146,7 @@ struct StandardStreams: ConsoleOutput {
 
     mutating func writeError(_ line: String) {
         endPaging()
-        Platform.printError(line)
+        StandardError.write(line)
     }
 
     mutating func endOfCommand() {

@@ -13,11 +13,6 @@ enum Platform {
     /// Whether standard error is a terminal (progress goes there only then).
     static var standardErrorIsTerminal: Bool { isatty(2) == 1 }
 
-    /// Writes a line to standard error, unbuffered, after flushing results so the two stay in order.
-    static func printError(_ line: String) {
-        fflush(stdout)
-        fputs(line + "\n", stderr)
-    }
 
     /// Writes text to standard error without a newline (progress).
     static func printProgress(_ text: String) { fputs(text, stderr) }
@@ -150,32 +145,6 @@ enum Platform {
         }
     }
 
-    /// Runs `body` (which reads a line from stdin) with the typing hidden when stdin is a
-    /// terminal, after `prompt` on stderr; otherwise just runs it. Echo is off before the prompt
-    /// appears, so nothing typed after it is shown, and Ctrl-C while typing restores the
-    /// terminal before the process ends.
-    static func withHiddenTyping<T>(prompt: String, _ body: () -> T) -> T {
-        guard isatty(0) == 1 else { return body() }
-        var saved = termios()
-        guard tcgetattr(0, &saved) == 0 else { return body() }
-        hiddenTypingTerminal = saved
-        let previous = signal(SIGINT) { _ in
-            if var terminal = hiddenTypingTerminal { tcsetattr(0, TCSAFLUSH, &terminal) }
-            _exit(130)
-        }
-        var hidden = saved
-        hidden.c_lflag &= ~tcflag_t(ECHO)
-        tcsetattr(0, TCSAFLUSH, &hidden)
-        fflush(stdout)
-        fputs(prompt, stderr)
-        defer {
-            tcsetattr(0, TCSAFLUSH, &saved)
-            signal(SIGINT, previous)
-            fputs("\n", stderr)
-        }
-        return body()
-    }
-
     /// A pager that quits early must not kill the console.
     static func ignoreBrokenPipes() { signal(SIGPIPE, SIG_IGN) }
 
@@ -206,8 +175,3 @@ enum Platform {
     /// Whether an executable exists at `path`.
     static func isExecutable(_ path: String) -> Bool { access(path, X_OK) == 0 }
 }
-
-/// The terminal settings to restore if Ctrl-C ends the program while typing is hidden. A global,
-/// because a signal handler cannot capture anything; written before the handler is installed and
-/// only read by it.
-nonisolated(unsafe) private var hiddenTypingTerminal: termios?

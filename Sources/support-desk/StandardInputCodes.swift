@@ -1,3 +1,4 @@
+import CommandLineSupport
 import DeskConsole
 
 /// Recovery codes for `verify USER` in a `-c` or `-f` script, read from stdin: the arguments of
@@ -11,7 +12,7 @@ final class StandardInputCodes {
     /// The next line of stdin, or nil when none is left (or it is not readable text). On a
     /// terminal, `question` is shown on stderr and the typing is hidden.
     func read(_ question: String) -> String? {
-        let line = Platform.withHiddenTyping(prompt: question) { lines.nextLine(prompt: "") }
+        let line = HiddenTyping.read(prompt: question) { lines.nextLine(prompt: "") }
         guard case .text(let text) = line else { return nil }
         return text
     }

@@ -1,3 +1,4 @@
+import CommandLineSupport
 public import ArgumentParser
 import DeskConsole
 import Foundation
@@ -44,16 +45,7 @@ struct SupportDesk: ParsableCommand {
     var reconnectWait: Int = 10
 
     /// Runs the console; bad usage exits 1 (DESIGN.md), not ArgumentParser's 64.
-    static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
-            Platform.printError(fullMessage(for: error))
-            exit(withError: ExitCode.failure)
-        }
-    }
+    static func main() { mainWithDocumentedStatus() }
 
     func validate() throws {
         if !commands.isEmpty && file != nil { throw ValidationError("Use either -c or -f, not both.") }
@@ -73,7 +65,7 @@ struct SupportDesk: ParsableCommand {
             connection = try PGConnection(address)
             summary = try ServerSummary.read(from: connection)
         } catch {
-            Platform.printError("support-desk: could not connect (\(DatabaseAddress.source(flag: db))): \(TerminalSafeText.escape(error.message, keepingLineBreaks: true))")
+            StandardError.write("support-desk: could not connect (\(DatabaseAddress.source(flag: db))): \(TerminalSafeText.escape(error.message, keepingLineBreaks: true))")
             throw ExitCode(ConsoleExitStatus.connection.rawValue)
         }
         defer { connection.close() }
@@ -89,7 +81,7 @@ struct SupportDesk: ParsableCommand {
         do {
             try session.start()
         } catch {
-            Platform.printError("support-desk: \(TerminalSafeText.escape(error.message, keepingLineBreaks: true))")
+            StandardError.write("support-desk: \(TerminalSafeText.escape(error.message, keepingLineBreaks: true))")
             throw ExitCode(error.kind == .connectionLost ? ConsoleExitStatus.connection.rawValue : ConsoleExitStatus.failure.rawValue)
         }
 

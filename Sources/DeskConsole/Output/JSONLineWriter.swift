@@ -1,3 +1,4 @@
+import DeskDatabase
 import PGClient
 /// Writes a command's result as one line of JSON (JSON Lines), so a script reads one object per
 /// command with any JSON parser. It works on UTF-8 bytes and copies clean runs whole, since a
@@ -90,13 +91,8 @@ private struct JSONBytes {
 
     mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
-    mutating func error(_ failure: ConsoleFailure) {
-        raw("{\"sqlstate\":")
-        if let state = failure.sqlState { string(state) } else { raw("null") }
-        raw(",\"message\":")
-        string(failure.message)
-        raw("}")
-    }
+    /// The error object in the one shape both executables print (`ErrorReport.jsonObject`).
+    mutating func error(_ failure: ConsoleFailure) { raw(failure.report.jsonObject) }
 
     mutating func value(_ value: ReportValue) {
         switch value {

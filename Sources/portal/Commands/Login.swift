@@ -1,3 +1,4 @@
+import CommandLineSupport
 import PGClient
 import ArgumentParser
 import Foundation
@@ -62,7 +63,7 @@ struct Login: ParsableCommand {
 
     /// `--recovery-code -`: the line after the password on stdin, hidden on a terminal.
     private static func recoveryCodeFromStandardInput() throws -> String {
-        guard let code = Platform.readSecretLine(prompt: "Recovery code: "), code.contains(where: { !$0.isWhitespace }) else {
+        guard let code = HiddenTyping.readLine(prompt: "Recovery code: "), code.contains(where: { !$0.isWhitespace }) else {
             throw ValidationError("--recovery-code - reads the code from standard input, on the line after the password; none was given")
         }
         return code

@@ -1,3 +1,4 @@
+import CommandLineSupport
 import ArgumentParser
 import Foundation
 import PGClient
@@ -56,7 +57,7 @@ struct Seed: ParsableCommand {
                 bar.show(done: done, total: total, label: "members")
             }, indexing: {
                 bar.finish()
-                if Platform.isTerminal(2) && !options.json { Platform.printError("building indexes…") }
+                if Platform.isTerminal(2) && !options.json { StandardError.write("building indexes…") }
             })
             bar.finish()
             let seconds = Date().timeIntervalSince(started)
