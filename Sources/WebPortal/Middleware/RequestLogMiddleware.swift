@@ -5,7 +5,8 @@ import Logging
 import NIOCore
 
 /// One log line per request: method, path, status and time taken. Never the query string, a
-/// header, a cookie or the body, which is where passwords, codes and tokens travel.
+/// header, a cookie or the body, which is where passwords, codes and tokens travel. (Hummingbird's
+/// LogRequestsMiddleware logs the whole URI, query included, before the response, so no status.)
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = PortalRequestContext
 
