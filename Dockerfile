@@ -1,7 +1,7 @@
 # Build: release binaries with the Swift toolchain image.
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpq-dev libedit-dev pkg-config \
+ && apt-get install -y --no-install-recommends libpq-dev libedit-dev libqrencode-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -9,12 +9,14 @@ COPY Sources ./Sources
 COPY Tests ./Tests
 RUN swift build -c release --static-swift-stdlib \
  && mkdir /out \
- && cp "$(swift build -c release --show-bin-path)/support-desk" "$(swift build -c release --show-bin-path)/portal" /out/
+ && bin="$(swift build -c release --show-bin-path)" \
+ && cp "$bin/support-desk" "$bin/portal" /out/ \
+ && cp -R "$bin/SupportDesk_WebPortal.resources" /out/
 
 # Run: the binaries on slim Debian with only the C libraries they link, as a non-root user.
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpq5 libedit2 ca-certificates \
+ && apt-get install -y --no-install-recommends libpq5 libedit2 libqrencode4 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 desk \
  && useradd --system --create-home --uid 10001 --gid 10001 desk
@@ -22,5 +24,8 @@ COPY --from=build /out/ /usr/local/bin/
 COPY sql/migrations/ /usr/local/share/supportdesk/migrations/
 USER 10001:10001
 WORKDIR /home/desk
-# The console by default; `--entrypoint portal` runs migrate, agent and the long-running `chain`.
+# The console by default; `--entrypoint portal` runs migrate, agent, the long-running `chain`,
+# and the web portal: `--entrypoint portal IMAGE serve --listen 0.0.0.0:8080` (with
+# PORTAL_SECRET_KEY and DATABASE_URL set, behind an HTTPS proxy; its templates ship beside it).
+EXPOSE 8080
 ENTRYPOINT ["support-desk"]

@@ -15,6 +15,12 @@ let strict: [SwiftSetting] = [
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let propertyBased = Target.Dependency.product(name: "PropertyBased", package: "swift-property-based")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let mustache = Target.Dependency.product(name: "Mustache", package: "swift-mustache")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 
 let package = Package(
     name: "SupportDesk",
@@ -29,6 +35,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         // Property-based tests (tests only): random inputs for every parser, shrunk on failure.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // The one implementation of HOTP/TOTP, Base32, otpauth:// URIs and recovery codes. No I/O.
@@ -38,6 +49,9 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"]), .brew(["libedit"])]),
         .target(name: "PGClient", dependencies: ["CLibPQ"], swiftSettings: strict),
+        // QR codes come from libqrencode; one small Swift type draws them (SVG, terminal blocks).
+        .systemLibrary(name: "CLibQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"]), .brew(["qrencode"])]),
+        .target(name: "QRCode", dependencies: ["CLibQREncode"], swiftSettings: strict),
 
         // What every program shares about the database: where it is, who is connected, and the
         // policy's refusals (the DK codes) as one error contract.
@@ -58,6 +72,15 @@ let package = Package(
         // What both executables share on the command line: exit statuses, hidden typing, the
         // JSON error shape.
         .target(name: "CommandLineSupport", dependencies: [argumentParser], swiftSettings: strict),
+        // The portal on the web: Hummingbird routes and mustache pages over the same portal_api
+        // calls as the command, on a bounded pool of libpq connections kept off the event loop.
+        .target(
+            name: "WebPortal",
+            dependencies: ["DeskDatabase", "PGClient", "PortalCore", "QRCode", "TOTPCore", crypto,
+                           hummingbird, mustache, serviceLifecycle, logging, nioCore, nioPosix,
+                           .product(name: "UnixSignals", package: "swift-service-lifecycle")],
+            resources: [.copy("Templates")],
+            swiftSettings: strict),
 
         // The console engine, on abstract input and output.
         .target(name: "DeskConsole", dependencies: ["DeskDatabase", "PGClient", "SupportClient", "TOTPCore"], swiftSettings: strict),
@@ -67,7 +90,8 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "portal",
-            dependencies: ["CommandLineSupport", "DeskDatabase", "PGClient", "PortalCore", "PortalSetup", "TOTPCore", argumentParser],
+            dependencies: ["CommandLineSupport", "DeskDatabase", "PGClient", "PortalCore", "PortalSetup", "TOTPCore", "WebPortal",
+                           argumentParser, logging],
             swiftSettings: strict),
 
         // Test helpers: running programs (no libpq, so TOTPCore's tests need none), and the
@@ -91,6 +115,14 @@ let package = Package(
             dependencies: ["DeskConsole", "DeskDatabase", "SupportClient", "PortalCore", "PortalSetup", "PGClient",
                            "TOTPCore", "TestSupport", "ProcessTesting", "FuzzTesting", propertyBased],
             exclude: ["Transcripts"],
+            swiftSettings: strict),
+        // The web portal's routes against the real PostgreSQL fixture; the browser tests
+        // (Playwright driving Debian's Chromium) live in Tests/Browser and run from here too.
+        .testTarget(
+            name: "WebPortalTests",
+            dependencies: ["WebPortal", "QRCode", "DeskDatabase", "PortalCore", "PGClient", "SupportClient", "TOTPCore",
+                           "TestSupport", "ProcessTesting", hummingbird,
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strict),
     ]
 )

@@ -112,7 +112,7 @@ public struct SupportAPI {
 
     private func detail(lookup: Int64) throws -> MemberDetail {
         let row = try connection.query("SELECT * FROM support.user_detail($1::bigint)", [lookup]).single()
-        return MemberDetail(
+        var detail = MemberDetail(
             memberID: try row.decode(Int64.self, column: "member_id"),
             email: try row.decode(String.self, column: "email"),
             name: try row.decode(String.self, column: "name"),
@@ -130,5 +130,17 @@ public struct SupportAPI {
             lastLoginAt: try row.decode(PGTimestamp?.self, column: "last_login_at"),
             createdAt: try row.decode(PGTimestamp.self, column: "created_at"),
             verifiedUntil: try row.decode(PGTimestamp?.self, column: "verified_until"))
+        detail.codeClock = try codeClock(lookup: lookup)
+        return detail
+    }
+
+    private func codeClock(lookup: Int64) throws -> CodeClock {
+        let row = try connection.query("SELECT * FROM support.user_clock($1::bigint)", [lookup]).single()
+        return CodeClock(
+            failedCodes: try row.decode(Int.self, column: "failed_codes"),
+            matchedCodes: try row.decode(Int.self, column: "matched_codes"),
+            offsetSeconds: try row.decode(Int?.self, column: "offset_seconds"),
+            lastFailedAt: try row.decode(PGTimestamp?.self, column: "last_failed_at"),
+            acceptedOffsetSeconds: try row.decode(Int?.self, column: "accepted_offset_seconds"))
     }
 }

@@ -51,6 +51,32 @@ public struct MemberDetail: Sendable, Equatable {
     public let createdAt: PGTimestamp
     /// Until when this agent's unused match for this member allows a disable.
     public let verifiedUntil: PGTimestamp?
+    /// What the member's recent sign-in codes say about their phone's clock.
+    public var codeClock: CodeClock? = nil
+}
+
+/// What a member's sign-in codes of the last 24 hours say about their phone's clock: the
+/// portal records only the offset at which a failed code matched their app (within ±10
+/// minutes), never the code. "My codes don't work" is often a phone whose clock is wrong.
+public struct CodeClock: Sendable, Equatable {
+    /// Failed sign-in codes in the last 24 hours.
+    public let failedCodes: Int
+    /// How many of them matched the app at some offset.
+    public let matchedCodes: Int
+    /// The latest such offset in seconds; positive: the phone is ahead.
+    public let offsetSeconds: Int?
+    /// When the last code failed.
+    public let lastFailedAt: PGTimestamp?
+    /// The offset of the last accepted code, in seconds.
+    public let acceptedOffsetSeconds: Int?
+
+    /// The sentence for the agent when the failures point at the clock, else nil.
+    public var diagnosis: String? {
+        guard matchedCodes > 0, let offsetSeconds, offsetSeconds != 0 else { return nil }
+        let minutes = (abs(offsetSeconds) + 30) / 60
+        let amount = minutes >= 1 ? "\(minutes) minute\(minutes == 1 ? "" : "s")" : "\(abs(offsetSeconds)) seconds"
+        return "last failed sign-ins: the codes match the app \(amount) \(offsetSeconds > 0 ? "ahead" : "behind") — the phone's clock is wrong"
+    }
 }
 
 /// The outcome of checking a recovery code read over the phone.

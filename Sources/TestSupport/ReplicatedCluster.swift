@@ -68,11 +68,11 @@ public final class ReplicatedCluster: Sendable {
     public func waitForStandby() throws {
         let primary = try PGConnection(primaryURI())
         defer { primary.close() }
-        let target = try primary.query("SELECT pg_current_wal_lsn()::text").rows[0].decode(String.self, at: 0)
+        let target = try primary.query("SELECT pg_current_wal_lsn()::text").single().decode(String.self, at: 0)
         let standby = try PGConnection(standbyURI())
         defer { standby.close() }
         for _ in 0..<400 {
-            if try standby.query("SELECT pg_last_wal_replay_lsn() >= $1::text::pg_lsn", [target]).rows[0].decode(Bool.self, at: 0) { return }
+            if try standby.query("SELECT pg_last_wal_replay_lsn() >= $1::text::pg_lsn", [target]).single().decode(Bool.self, at: 0) { return }
             Thread.sleep(forTimeInterval: 0.025)
         }
         throw ClusterError(message: "the standby did not catch up with \(target)")

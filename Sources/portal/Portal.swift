@@ -2,7 +2,7 @@ import CommandLineSupport
 import ArgumentParser
 import Foundation
 
-/// The portal side of SupportDesk, as a command-line tool until the web front end exists.
+/// The portal side of SupportDesk, as a command-line tool, and the web portal (`portal serve`).
 @main
 struct Portal: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +11,7 @@ struct Portal: ParsableCommand {
         discussion: "Exit status: 0 success, 1 refusal or error, 2 the database cannot be reached.",
         subcommands: [
             Status.self, Migrate.self, CustomerCommands.self, UserCommands.self, TwoFactorCommands.self,
-            Login.self, Mandatory.self, AgentCommands.self, Seed.self, Chain.self,
+            Login.self, Mandatory.self, AgentCommands.self, Seed.self, Chain.self, Serve.self,
         ])
 
     /// Runs a subcommand. Bad usage exits 1 as documented, not ArgumentParser's 64; with

@@ -78,7 +78,7 @@ import TOTPCore
         #expect(verify.status == 0 && verify.standardOutput.contains(#""verified":true"#), "\(verify.standardOutput)\(verify.standardError)")
         let counts = try promoted.query("""
             SELECT count(*)::int, count(DISTINCT request_id)::int FROM portal.audit_events WHERE action LIKE '2fa_disabled%'
-            """).rows[0]
+            """).single()
         let active = try promoted.query("""
             SELECT m.email FROM portal.team_members m JOIN portal.totp_credentials t ON t.member_id = m.id
              WHERE t.state = 'active' ORDER BY m.email

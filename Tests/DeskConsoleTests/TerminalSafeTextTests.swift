@@ -1,5 +1,5 @@
 import FuzzTesting
-import DeskConsole
+@testable import DeskConsole
 import PropertyBased
 import Testing
 import ProcessTesting
@@ -63,6 +63,20 @@ import TestSupport
             #expect(hidden.isEmpty, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
             #expect(TerminalSafeText.isSafe(escaped) == false || escaped == text)
             if text != other { #expect(escaped != TerminalSafeText.escape(other)) }
+        }
+    }
+}
+
+/// Escaping happens where output leaves the console: a notice about a lost disable names the
+/// member as the database holds it, and an email may carry an escape sequence.
+@Suite struct OutputBoundaryTests {
+    @Test func aNoticeIsEscapedAtTheBoundary() {
+        for interactive in [true, false] {
+            let io = ConsoleIO(source: ScriptLines([]), output: CapturedOutput(), settings: ConsoleSettings(interactive: interactive))
+            io.notice("whether disable-2fa evil\u{1B}[2J@acme.example went through is unknown", tone: .warning)
+            #expect(io.output.errors.count == 1)
+            #expect(!io.output.errors[0].contains("\u{1B}[2J"), "\(io.output.errors)")
+            #expect(io.output.errors[0].contains("[2J@acme.example"), "\(io.output.errors)")
         }
     }
 }

@@ -66,7 +66,7 @@ import TestSupport
             }
             #expect(count == 50 && index == 50)
             #expect(throws: PGError.self) { try connection.forEachResultRow("SELECT 1 / 0") { _ in } }
-            #expect(try connection.query("SELECT 'usable'").rows[0].decode(String.self, at: 0) == "usable")
+            #expect(try connection.query("SELECT 'usable'").single().decode(String.self, at: 0) == "usable")
         }
     }
 

@@ -106,7 +106,7 @@ struct SeedTests {
             #expect(before == after)
             #expect(before.contains("text_pattern_ops") && before.contains("lower(email)"))
             // The load's names are in the word index (filled once for the whole COPY).
-            let indexed = try fixture.connection.query("SELECT count(DISTINCT member_id) FROM portal.member_words").rows[0].decode(Int.self, at: 0)
+            let indexed = try fixture.connection.query("SELECT count(DISTINCT member_id) FROM portal.member_words").single().decode(Int.self, at: 0)
             #expect(indexed == 10_000)
             let agent = try fixture.agent()
             defer { agent.connection.close() }
@@ -123,8 +123,8 @@ struct SeedTests {
             var seen: [Int] = []
             let length = try AuditLogSeeder(connection: fixture.connection).load(events: 25_000) { done, _ in seen.append(done) }
             #expect(length == 25_000 && seen.first == 0 && seen.last == 25_000)
-            #expect(try fixture.connection.query("SELECT count(*) FROM portal.audit_staging").rows[0].decode(Int.self, at: 0) == 0)
-            let actions = try fixture.connection.query("SELECT count(DISTINCT action) FROM portal.audit_events").rows[0].decode(Int.self, at: 0)
+            #expect(try fixture.connection.query("SELECT count(*) FROM portal.audit_staging").single().decode(Int.self, at: 0) == 0)
+            let actions = try fixture.connection.query("SELECT count(DISTINCT action) FROM portal.audit_events").single().decode(Int.self, at: 0)
             #expect(actions >= 5)
             let supervisor = try fixture.agent("sam", supervisor: true)
             defer { supervisor.connection.close() }

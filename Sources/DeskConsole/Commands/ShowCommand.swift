@@ -29,11 +29,16 @@ extension CommandRunner {
         report.fields.add("verified_until", detail.verifiedUntil)
         report.fields.add("last_login_at", detail.lastLoginAt)
         report.fields.add("created_at", detail.createdAt)
+        if let clock = detail.codeClock, clock.failedCodes > 0 {
+            report.fields.add("failed_codes_24h", Int64(clock.failedCodes))
+            report.fields.add("clock_offset_seconds", clock.offsetSeconds.map(Int64.init))
+        }
         report.fields.add("events", .records(events.map(eventRecord)))
 
         guard wantsHuman else { return report }
         report.human = [.record(memberLines(detail))]
         if let warning = mandatoryWarning(detail) { report.human.append(.line(warning, .warning)) }
+        if let diagnosis = detail.codeClock?.diagnosis { report.human.append(.line("⚠ " + diagnosis + ": ask the caller to set it automatically, then try a new code.", .warning)) }
         if eventCount > 0 {
             report.human.append(.line("Recent events", .heading))
             report.human.append(events.isEmpty ? .line("(none)", .muted) : eventTable(events, withTarget: false))

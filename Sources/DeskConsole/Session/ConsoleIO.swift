@@ -57,9 +57,11 @@ final class ConsoleIO<Source: LineSource, Output: ConsoleOutput> {
         HumanWriter.write(blocks, styler: styler) { output.write($0) }
     }
 
-    /// A message about the session itself (reconnects), on stderr.
+    /// A message about the session itself (reconnects), on stderr. Escaped here, at the output
+    /// boundary: it names members and requests from the database.
     func notice(_ message: String, tone: Tone) {
-        output.writeError(styler.apply(tone, settings.interactive ? Self.sentence(message) : "support-desk: \(message)"))
+        let safe = TerminalSafeText.escape(message, keepingLineBreaks: true)
+        output.writeError(styler.apply(tone, settings.interactive ? Self.sentence(safe) : "support-desk: \(safe)"))
     }
 
     /// A command's time on stderr: `Time: 1.234 ms`.

@@ -27,7 +27,7 @@ extension ConsoleSession {
             return
         }
         let after = link.serverName
-        io.notice("reconnected to \(TerminalSafeText.escape(link.connection.database))"
+        io.notice("reconnected to \(link.connection.database)"
                   + (after == before ? "" : " on \(TerminalSafeText.escape(after)), another server than before (a failover)"), tone: .warning)
         guard let request = state.requestInFlight else { return }
         do {

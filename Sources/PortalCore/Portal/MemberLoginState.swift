@@ -38,9 +38,14 @@ struct MemberLoginState {
     /// What the member's code says, checked against their secret at `unixTime`. A malformed
     /// code (wrong length, not digits) is simply a wrong code here.
     func verify(_ code: String, at unixTime: Int64, secrets: SecretBox) throws -> TOTPVerification {
+        verify(code, with: try totp(secrets), at: unixTime)
+    }
+
+    /// The same with the generator already decrypted.
+    func verify(_ code: String, with totp: TOTP, at unixTime: Int64) -> TOTPVerification {
         do {
-            return try totp(secrets).verify(code, at: unixTime, lastAcceptedStep: lastAcceptedStep.map { UInt64($0) })
-        } catch is OTPError {
+            return try totp.verify(code, at: unixTime, lastAcceptedStep: lastAcceptedStep.map { UInt64($0) })
+        } catch {
             return .rejected
         }
     }

@@ -23,6 +23,14 @@ extension PortalAPI {
         return uri
     }
 
+    /// The pending set-up's Key URI again (the secret decrypted with the portal's key), so a
+    /// set-up page can be shown again after a wrong first code; nil when none is pending.
+    public func pendingEnrolment(email: String) throws -> OTPAuthURI? {
+        let state = try member(email)
+        guard state.twoFactor == .pending else { return nil }
+        return try OTPAuthURI(totp: try state.totp(try requireSecrets()), accountName: email, issuer: issuer)
+    }
+
     /// Confirms set-up with the first code from the app; returns the recovery codes, which are
     /// shown once and stored only as salted hashes.
     public func confirmEnrolment(email: String, code: String) throws -> [RecoveryCode] {

@@ -18,7 +18,7 @@ public struct AuditLogSeeder {
         guard (1...10_000_000).contains(events) else {
             throw PortalRefusal(code: .invalidInput, message: "seed between 1 and 10,000,000 audit events")
         }
-        let members = try connection.query("SELECT count(*), coalesce(min(id), 0) FROM portal.team_members").rows[0]
+        let members = try connection.query("SELECT count(*), coalesce(min(id), 0) FROM portal.team_members").single()
         let memberCount = try members.decode(Int64.self, at: 0)
         guard memberCount > 0 else {
             throw PortalRefusal(code: .invalidInput, message: "seed members first: audit events are about members")
@@ -47,11 +47,11 @@ public struct AuditLogSeeder {
         var chained = 0
         progress(0, events)
         while chained < events {
-            let batch = try connection.query("SELECT portal.chain_staged(10000)").rows[0].decode(Int.self, at: 0)
+            let batch = try connection.query("SELECT portal.chain_staged(10000)").single().decode(Int.self, at: 0)
             if batch == 0 { break }
             chained += batch
             progress(min(chained, events), events)
         }
-        return try connection.query("SELECT seq FROM portal.audit_chain_head").rows[0].decode(Int64.self, at: 0)
+        return try connection.query("SELECT seq FROM portal.audit_chain_head").single().decode(Int64.self, at: 0)
     }
 }

@@ -67,7 +67,7 @@ import TestSupport
             await propertyCheck(count: 400, input: Self.validTimes) { time in
                 let parsed = try #require(TypedTime.parse(time.text), "\(time.text)")
                 let ours = parsed.timestamp(localZone: TimeZone(identifier: "UTC")!)
-                let theirs = try connection.query("SELECT $1::text::timestamptz", [time.text]).rows[0].decode(PGTimestamp.self, at: 0)
+                let theirs = try connection.query("SELECT $1::text::timestamptz", [time.text]).single().decode(PGTimestamp.self, at: 0)
                 #expect(ours == theirs, "\(time.text)")
             }
         }
