@@ -79,4 +79,15 @@ import TestSupport
             #expect(io.output.errors[0].contains("[2J@acme.example"), "\(io.output.errors)")
         }
     }
+
+    @Test func aSentenceEscapesWhatItQuotesAndNothingElse() {
+        let name = "Eve\u{1B}]0;owned\u{07}", path = #"C:\x"#
+        let sentence: ConsoleText = "Disable 2FA for \(name) <\(path)>, ticket #\(42)?"
+        #expect(!sentence.text.unicodeScalars.contains { $0.value < 0x20 })
+        #expect(sentence.text.hasPrefix("Disable 2FA for Eve"))
+        #expect(sentence.text.contains(#"<C:\\x>"#), "a backslash from outside is shown escaped, once")
+        #expect(ConsoleText(ownWords: #"help \?"#).text == #"help \?"#, "the console's own words are kept")
+        let nested: ConsoleText = "⚠ \(sentence)"
+        #expect(nested.text == "⚠ " + sentence.text, "a sentence inside a sentence is not escaped twice")
+    }
 }

@@ -82,6 +82,4 @@ struct CommandRunner {
         throw .usage("\(command.name) needs --\(flag) \(CommandTable.spec(command.command).flag(flag)?.value ?? "VALUE")")
     }
 
-    /// Database text quoted inside a sentence, escaped for the terminal.
-    func safe(_ text: String) -> String { TerminalSafeText.escape(text) }
 }

@@ -120,7 +120,7 @@ extension CommandSpec {
             let name = String(String.UnicodeScalarView(body.prefix { $0 != "=" }))
             let inlineValue = body.firstIndex(of: "=").map { String(String.UnicodeScalarView(body[body.index(after: $0)...])) }
             guard let flag = flag(name) else {
-                throw .usage("\(self.name) has no flag --\(TerminalSafeText.escape(name)) (see help \(self.name))")
+                throw .usage("\(self.name) has no flag --\(name) (see help \(self.name))")
             }
             guard options[name] == nil, !switches.contains(name) else { throw .usage("--\(name) is given twice") }
             if let placeholder = flag.value {

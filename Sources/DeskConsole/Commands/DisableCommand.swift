@@ -13,13 +13,13 @@ extension CommandRunner {
         // The database's own rules, asked before the agent is asked to confirm.
         try database { try api.checkDisableWords(reason: reason, ticket: ticket) }
         let detail = try database { try api.detail(memberID: target.id) }
-        let who = safe(detail.email)
+        let who = detail.email
 
         var report = CommandReport(command: command.name)
         if interactive && !command.has("yes") && (override || detail.verifiedUntil != nil) {
-            report.human.append(.line("Disable 2FA for \(safe(detail.name)) <\(who)>, \(safe(detail.customerName)) (\(safe(detail.accountNumber)))\(override ? " WITHOUT a code check (override)" : "").", .heading))
-            report.human.append(.line("  Reason: \(safe(reason))", .plain))
-            report.human.append(.line("  Ticket: \(safe(ticket))", .plain))
+            report.human.append(.line("Disable 2FA for \(detail.name) <\(who)>, \(detail.customerName) (\(detail.accountNumber))\(override ? " WITHOUT a code check (override)" as ConsoleText : "").", .heading))
+            report.human.append(.line("  Reason: \(reason)", .plain))
+            report.human.append(.line("  Ticket: \(ticket)", .plain))
             if let warning = mandatoryWarning(detail) { report.human.append(.line(warning, .warning)) }
             say(report.human)
             report.human = []
@@ -53,9 +53,9 @@ extension CommandRunner {
         report.fields.add("disabled", true)
         report.fields.add("override", override)
         report.fields.add("event", .record(eventRecord(event)))
-        report.human = [.line("✓ 2FA disabled for \(who): audit event #\(event.seq), ticket \(safe(event.ticket ?? ticket)).", .success)]
+        report.human = [.line("✓ 2FA disabled for \(who): audit event #\(event.seq), ticket \(event.ticket ?? ticket).", .success)]
         if detail.mandatory {
-            report.human.append(.line("⚠ \(safe(detail.accountNumber)) enforces 2FA: \(who) must set it up again at the next login.", .warning))
+            report.human.append(.line("⚠ \(detail.accountNumber) enforces 2FA: \(who) must set it up again at the next login.", .warning))
         } else {
             report.human.append(.line("\(who) can now sign in with the password alone.", .plain))
         }
@@ -74,12 +74,12 @@ extension CommandRunner {
         let who: String
         if let agent {
             event = try database { try api.clearAgentLockout(agent: agent, reason: reason) }
-            who = "agent \(safe(agent))"
+            who = "agent \(agent)"
             report.fields.add("agent", agent)
         } else {
             let target = try member(command.positionals[0])
             event = try database { try api.clearLockout(memberID: target.id, reason: reason) }
-            who = "recovery for \(safe(target.label))"
+            who = "recovery for \(target.label)"
             report.fields.add("member_id", target.id)
         }
         report.fields.add("event", .record(eventRecord(event)))

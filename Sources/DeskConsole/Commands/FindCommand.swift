@@ -33,7 +33,7 @@ extension CommandRunner {
         report.rowsKey = "matches"
         report.rowColumns = Self.matchShape.keys
         if matches.isEmpty {
-            report.human = [.line("No member matches \(safe(query)).", .warning)]
+            report.human = [.line("No member matches \(query).", .warning)]
         } else if wantsHuman {
             report.human = [.table(
                 headers: ["#", "account", "customer", "name", "email", "role", "2FA", "mandatory"],

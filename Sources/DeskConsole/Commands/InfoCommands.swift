@@ -25,16 +25,16 @@ extension CommandRunner {
         var report = CommandReport(command: command.name)
         if !command.positionals.isEmpty {
             guard let (spec, consumed) = CommandTable.spec(for: command.positionals), consumed == command.positionals.count else {
-                throw .usage("there is no command \(TerminalSafeText.escape(command.positionals.joined(separator: " "))) (type help for the list)")
+                throw .usage("there is no command \(command.positionals.joined(separator: " ")) (type help for the list)")
             }
             report.fields.add("name", spec.name)
             report.fields.add("usage", spec.usage)
             report.fields.add("summary", spec.summary)
-            report.human = [.line(spec.usage, .heading), .line("  " + spec.summary, .plain)]
-            if !spec.details.isEmpty { report.human.append(.line("  " + spec.details, .plain)) }
+            report.human = [.line(ConsoleText(ownWords: spec.usage), .heading), .line(ConsoleText(ownWords: "  " + spec.summary), .plain)]
+            if !spec.details.isEmpty { report.human.append(.line(ConsoleText(ownWords: "  " + spec.details), .plain)) }
             for flag in spec.flags {
                 let name = "--\(flag.name)" + (flag.value.map { " \($0)" } ?? "")
-                report.human.append(.line("  \(DisplayWidth.pad(name, to: 20)) \(flag.help)", .plain))
+                report.human.append(.line(ConsoleText(ownWords: "  \(DisplayWidth.pad(name, to: 20)) \(flag.help)"), .plain))
             }
             return report
         }

@@ -88,7 +88,7 @@ extension CommandRunner {
         report.fields.add("seq", head.seq)
         report.fields.add("hash", head.hexHash)
         report.fields.add("anchor", head.description)
-        report.human = [.line(head.description, .plain)]
+        report.human = [.line("\(head.description)", .plain)]
         return report
     }
 
@@ -104,15 +104,15 @@ extension CommandRunner {
             defer { try? handle.close() }
             data = try handle.read(upToCount: anchorFileLimit + 1) ?? Data()
         } catch {
-            throw .usage("cannot read the anchor file \(TerminalSafeText.escape(path))")
+            throw .usage("cannot read the anchor file \(path)")
         }
         guard data.count <= anchorFileLimit, let text = String(data: data, encoding: .utf8) else {
-            throw .usage("\(TerminalSafeText.escape(path)) is not an anchor file")
+            throw .usage("\(path) is not an anchor file")
         }
         do {
             return try AuditAnchor(text: text)
         } catch {
-            throw .usage("\(TerminalSafeText.escape(path)): \(error.description)")
+            throw .usage("\(path): \(error.description)")
         }
     }
 }

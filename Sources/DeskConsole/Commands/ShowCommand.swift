@@ -38,7 +38,7 @@ extension CommandRunner {
         guard wantsHuman else { return report }
         report.human = [.record(memberLines(detail))]
         if let warning = mandatoryWarning(detail) { report.human.append(.line(warning, .warning)) }
-        if let diagnosis = detail.codeClock?.diagnosis { report.human.append(.line("⚠ " + diagnosis + ": ask the caller to set it automatically, then try a new code.", .warning)) }
+        if let diagnosis = detail.codeClock?.diagnosis { report.human.append(.line("⚠ \(diagnosis): ask the caller to set it automatically, then try a new code.", .warning)) }
         if eventCount > 0 {
             report.human.append(.line("Recent events", .heading))
             report.human.append(events.isEmpty ? .line("(none)", .muted) : eventTable(events, withTarget: false))
@@ -73,12 +73,11 @@ extension CommandRunner {
     }
 
     /// The warning DESIGN.md asks for: with mandatory 2FA, a disabled member must set it up again.
-    func mandatoryWarning(_ detail: MemberDetail) -> String? {
+    func mandatoryWarning(_ detail: MemberDetail) -> ConsoleText? {
         guard detail.mandatory else { return nil }
-        let customer = safe(detail.accountNumber)
         return detail.twoFactor == .active
-            ? "⚠ \(customer) enforces 2FA: after a disable, \(safe(detail.email)) must set 2FA up again at the next login."
-            : "⚠ \(customer) enforces 2FA: \(safe(detail.email)) will be asked to set it up at the next login."
+            ? "⚠ \(detail.accountNumber) enforces 2FA: after a disable, \(detail.email) must set 2FA up again at the next login."
+            : "⚠ \(detail.accountNumber) enforces 2FA: \(detail.email) will be asked to set it up at the next login."
     }
 
     /// An audit event as scripts see it, in `show` and `log` alike.

@@ -11,7 +11,7 @@ enum TimeArgument {
             return PGTimestamp(times.now().addingTimeInterval(-Double(span)))
         }
         if let time = TypedTime.parse(trimmed) { return time.timestamp(localZone: times.timeZone) }
-        throw .usage("--\(flag) takes a span like 7d, 12h, 30m, 2w or a date like 2026-11-29, 2026-11-29 14:00 or ISO 8601 with a zone (…T14:00:00Z, …+01:00); not \(TerminalSafeText.escape(text))")
+        throw .usage("--\(flag) takes a span like 7d, 12h, 30m, 2w or a date like 2026-11-29, 2026-11-29 14:00 or ISO 8601 with a zone (…T14:00:00Z, …+01:00); not \(text)")
     }
 
     /// The text without leading and trailing ASCII spaces and tabs (bytes, not characters, so a

@@ -15,7 +15,7 @@ extension CommandRunner {
 
         var report = CommandReport(command: command.name)
         if interactive {
-            report.human.append(.line("Read back to the caller: \(safe(Self.readBack(code)))", .plain))
+            report.human.append(.line("Read back to the caller: \(Self.readBack(code))", .plain))
         }
         let check = try database { try api.verify(memberID: target.id, code: code) }
         report.fields.add("member_id", target.id)
@@ -25,7 +25,7 @@ extension CommandRunner {
         report.fields.add("locked_scope", check.lockedScope)
         report.fields.add("usable_until", check.usableUntil)
 
-        let who = safe(target.label)
+        let who = target.label
         switch check.outcome {
         case .match:
             let until = check.usableUntil.map { " until \(times.deadline($0))" } ?? ""

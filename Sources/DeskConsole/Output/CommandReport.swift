@@ -57,8 +57,8 @@ public enum HumanBlock: Sendable {
     case table(headers: [String], rows: [[String]], footer: String?)
     /// One `label  value` pair per line, for `show`.
     case record([(label: String, value: String)])
-    /// A sentence, already escaped where it quotes the database.
-    case line(String, Tone)
+    /// A sentence; what it quotes from the database was escaped as it was built (`ConsoleText`).
+    case line(ConsoleText, Tone)
     /// A table whose rows wait in a spool (a large `log` page), written row by row.
     case spooledTable(headers: [String], spool: RowSpool, footer: String?)
 }

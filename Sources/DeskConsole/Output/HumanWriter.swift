@@ -1,7 +1,7 @@
 /// Writes human blocks as psql would: aligned tables with a header rule and a row count, a
 /// record view for one member, and sentences. Every table and record cell is escaped here (a
-/// spooled table's cells were escaped as they were spooled), so database text never reaches
-/// the terminal raw.
+/// spooled table's cells were escaped as they were spooled), and a sentence escaped what it
+/// quotes as it was built (`ConsoleText`), so database text never reaches the terminal raw.
 enum HumanWriter {
     /// Every line of `blocks`, collected.
     static func lines(for blocks: [HumanBlock], styler: Styler) -> [String] {
@@ -15,7 +15,7 @@ enum HumanWriter {
         for block in blocks {
             switch block {
             case .line(let text, let tone):
-                line(styler.apply(tone, text))
+                line(styler.apply(tone, text.text))
             case .record(let pairs):
                 let width = pairs.map { DisplayWidth.of($0.label) }.max() ?? 0
                 for pair in pairs {

@@ -28,7 +28,7 @@ extension ConsoleSession {
         }
         let after = link.serverName
         io.notice("reconnected to \(link.connection.database)"
-                  + (after == before ? "" : " on \(TerminalSafeText.escape(after)), another server than before (a failover)"), tone: .warning)
+                  + (after == before ? "" : " on \(after), another server than before (a failover)"), tone: .warning)
         guard let request = state.requestInFlight else { return }
         do {
             // The old session may still be running the request if only the client lost it;

@@ -109,7 +109,7 @@ public final class ConsoleSession {
         }
         guard let first = words.first, !first.hasPrefix("#") else { return .skip }
         guard let (spec, consumed) = CommandTable.spec(for: words) else {
-            return .refuse(command: first, .usage("unknown command '\(TerminalSafeText.escape(first))' (type help for the list)"))
+            return .refuse(command: first, .usage("unknown command '\(first)' (type help for the list)"))
         }
         if case .quit = spec.action { return .quit }
         do {

@@ -56,7 +56,7 @@ public final class DatabaseLink {
                 session = try? api.sessionIdentity()
                 return
             } catch {
-                let why = "could not reconnect: \(TerminalSafeText.escape(error.message, keepingLineBreaks: true).trimmingTrailingNewlines)"
+                let why = "could not reconnect: \(error.message.trimmingTrailingNewlines)"
                 let now = ContinuousClock.now
                 guard now < deadline else { throw .gaveUp(why) }
                 if !told {

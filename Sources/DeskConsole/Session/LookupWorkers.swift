@@ -93,7 +93,7 @@ final class LookupWorkers: Sendable {
         do {
             return DatabaseLink(connection: try connect())
         } catch let error as PGError {
-            throw ConsoleFailure(.connectionLost, message: "could not open another connection: \(TerminalSafeText.escape(error.message, keepingLineBreaks: true).trimmingTrailingNewlines)")
+            throw ConsoleFailure(.connectionLost, message: "could not open another connection: \(error.message.trimmingTrailingNewlines)")
         } catch {
             throw ConsoleFailure(.connectionLost, message: "could not open another connection: \(error)")
         }
