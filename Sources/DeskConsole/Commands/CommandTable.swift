@@ -34,7 +34,7 @@ public enum CommandTable {
                     summary: "supervisors: the audit log, newest first",
                     details: "--since takes 30m, 12h, 7d, 2w, or a date (2026-11-29, 2026-11-29 14:00, ISO 8601) in local time unless it names a zone. Actions: " + AuditAction.names.joined(separator: ", ") + ".",
                     flags: [.init(name: "since", value: "7d|DATE", help: "from this time (or this long ago)"),
-                            .init(name: "until", value: "DATE", help: "up to this time"),
+                            .init(name: "until", value: "DATE", help: "up to this time (a date alone: to the end of that day)"),
                             .init(name: "agent", value: "A", help: "only this agent's actions"),
                             .init(name: "customer", value: "ACCOUNT", help: "only this customer, like MS-10442"),
                             .init(name: "user", value: "EMAIL", help: "only this member"),

@@ -8,7 +8,7 @@ extension CommandRunner {
     func log(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
         var filter = AuditLogFilter(limit: try number(command, "limit", default: 50))
         filter.since = try command.option("since").map { text throws(ConsoleFailure) in try TimeArgument.parse(text, flag: "since", times: times) }
-        filter.until = try command.option("until").map { text throws(ConsoleFailure) in try TimeArgument.parse(text, flag: "until", times: times) }
+        filter.until = try command.option("until").map { text throws(ConsoleFailure) in try TimeArgument.parse(text, flag: "until", times: times, endOfDay: true) }
         filter.agent = command.option("agent")
         filter.account = command.option("customer")
         filter.email = command.option("user")

@@ -5,12 +5,16 @@ import PGClient
 /// (`2026-11-29`, `2026-11-29 14:00`, `2026-11-29T14:00:00Z`), local time unless a zone is given.
 /// Any text at all ends in a time or a usage error: nothing here hands text to a formatter.
 enum TimeArgument {
-    static func parse(_ text: String, flag: String, times: TimeText) throws(ConsoleFailure) -> PGTimestamp {
+    /// With `endOfDay`, a date alone means the end of that day (the start of the next), as
+    /// people mean `--until 2026-11-29`; a time of day or a span is taken as typed.
+    static func parse(_ text: String, flag: String, times: TimeText, endOfDay: Bool = false) throws(ConsoleFailure) -> PGTimestamp {
         let trimmed = trimmingBlanks(text)
         if let span = relativeSeconds(trimmed) {
             return PGTimestamp(times.now().addingTimeInterval(-Double(span)))
         }
-        if let time = TypedTime.parse(trimmed) { return time.timestamp(localZone: times.timeZone) }
+        if let time = TypedTime.parse(trimmed) {
+            return (endOfDay && !time.hasTimeOfDay ? time.addingDays(1) : time).timestamp(localZone: times.timeZone)
+        }
         throw .usage("--\(flag) takes a span like 7d, 12h, 30m, 2w or a date like 2026-11-29, 2026-11-29 14:00 or ISO 8601 with a zone (…T14:00:00Z, …+01:00); not \(text)")
     }
 

@@ -17,6 +17,18 @@ struct TypedTime: Equatable, Sendable {
     var hour = 0, minute = 0, second = 0, microsecond = 0
     /// Seconds east of UTC when a zone was typed; nil means the agent's local time.
     var offsetSeconds: Int?
+    /// Whether a time of day was typed, not only a date.
+    var hasTimeOfDay = false
+
+    /// The same wall-clock time `days` days later (the start of the next day, for a date alone
+    /// given as the end of a range).
+    func addingDays(_ days: Int) -> TypedTime {
+        var later = self
+        later.extraDays += days
+        return later
+    }
+    /// Days added after the date typed (see `addingDays`).
+    var extraDays = 0
 
     /// Reads `text`, or nil when it is not exactly one of the accepted forms.
     static func parse(_ text: String) -> TypedTime? {
@@ -26,7 +38,7 @@ struct TypedTime: Equatable, Sendable {
 
     /// The instant it names: with its own zone, or in `localZone` (the machine's).
     func timestamp(localZone: TimeZone) -> PGTimestamp {
-        let days = Int64(Self.daysFromCivil(year: year, month: month, day: day))
+        let days = Int64(Self.daysFromCivil(year: year, month: month, day: day) + extraDays)
         let wallSeconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
         let offset: Int64
         if let offsetSeconds {
@@ -102,6 +114,7 @@ private struct ByteReader {
         guard takeAny(of: [0x54, 0x74, 0x20]) != nil,              // T, t or one space
               let hour = digits(2), hour <= 23, take(0x3A), let minute = digits(2), minute <= 59 else { return nil }
         (time.hour, time.minute) = (hour, minute)
+        time.hasTimeOfDay = true
         if take(0x3A) {
             guard let second = digits(2), second <= 59 else { return nil }
             time.second = second
