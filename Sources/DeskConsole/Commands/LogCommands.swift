@@ -24,15 +24,20 @@ extension CommandRunner {
         // A page may be 10,000 long events: they stream from the server into a spool, one row in
         // memory at a time, and are written from there once all have arrived.
         let spool = RowSpool(format: format)
+        var oldest: Int64?
         try database {
             try api.forEachAuditEvent(filter) { event throws(ConsoleFailure) in
                 try spool.append(eventRecord(event), cells: format == .table ? eventCells(event, withTarget: true) : [])
+                oldest = event.seq
             }
         }
         try spool.finish()
+        // A full page may have more behind it: say how to see the next one.
+        let nextBefore = spool.count == filter.limit ? oldest : nil
 
         var report = CommandReport(command: command.name)
         report.fields.add("count", Int64(spool.count))
+        if let nextBefore { report.fields.add("next_before", nextBefore) }
         report.fields.add("events", .records([]))
         report.rowsKey = "events"
         report.rowColumns = Self.eventShape.keys
@@ -41,6 +46,9 @@ extension CommandRunner {
             report.human = [spool.count == 0
                 ? .line("No events match.", .muted)
                 : .spooledTable(headers: Self.eventHeaders(withTarget: true), spool: spool, footer: Self.eventFooter(spool.count))]
+            if let nextBefore {
+                report.human.append(.line("The page is full: the same command with --before \(nextBefore) shows the events before these.", .muted))
+            }
         }
         return report
     }
