@@ -24,6 +24,9 @@ private func completionGenerator(_ text: UnsafePointer<CChar>?, _ state: Int32) 
 /// The pipe Ctrl-C pokes while the console waits at a prompt, and keys queued for libedit.
 nonisolated(unsafe) private var interruptReadFD: Int32 = -1
 nonisolated(unsafe) private var queuedKeys: [Int32] = []
+/// Set when Ctrl-C was pressed since the current question was asked, so the question's answer
+/// is "cancelled", not an empty line.
+nonisolated(unsafe) private var questionInterrupted = false
 
 /// libedit's key reader: one Unicode scalar per call (libedit stores it as a wide character),
 /// or -1 at end of input. Ctrl-C at a prompt becomes "kill the line, then Enter", so the line
@@ -37,6 +40,7 @@ private func readKey(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
         case .end:
             return -1
         case .interrupt:
+            questionInterrupted = true
             queuedKeys = [0x0D]
             return 0x15     // Ctrl-U: kill the whole line
         case .byte(let byte):
@@ -87,13 +91,15 @@ final class LineEditor: LineSource {
         return .text(line)
     }
 
+    /// The answer, or nil when Ctrl-C or Ctrl-D ended the question: the command is cancelled.
     func ask(_ question: String) -> String? {
+        questionInterrupted = false
         guard let raw = readline(question) else {
             print()
             return nil
         }
         defer { free(raw) }
-        return String(cString: raw)
+        return questionInterrupted ? nil : String(cString: raw)
     }
 
     func remember(_ entry: String) {

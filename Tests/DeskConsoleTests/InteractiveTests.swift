@@ -144,6 +144,35 @@ import TestSupport
         }
     }
 
+    /// Issue 14: Ctrl-C at "Reason:" went on to "Ticket reference:". Any question of a command
+    /// ends the whole command, and nothing changes.
+    @Test func ctrlCAtAnyQuestionCancelsTheWholeCommand() throws {
+        try withConsole { terminal, setup in
+            try terminal.expect("support-desk> ")
+            terminal.type("verify jane@acme.example \(setup.jane.recoveryCodes[0].grouped)\r")
+            try terminal.expect("Code accepted")
+            terminal.type("disable-2fa jane@acme.example\r")
+            try terminal.expect("Reason (why, in words): ")
+            terminal.type("\u{03}", atPrompt: false)
+            let afterReason = try terminal.expect("support-desk> ")
+            #expect(afterReason.contains("nothing changed") && !afterReason.contains("Ticket reference"), "\(afterReason)")
+            terminal.type("disable-2fa jane@acme.example --reason 'lost phone, code read'\r")
+            try terminal.expect("Ticket reference: ")
+            terminal.type("\u{03}", atPrompt: false)
+            let afterTicket = try terminal.expect("support-desk> ")
+            #expect(afterTicket.contains("nothing changed") && !afterTicket.contains("Disable 2FA?"), "\(afterTicket)")
+            terminal.type("verify jane@acme.example\r")
+            try terminal.expect("Recovery code read by the caller: ")
+            terminal.type("\u{03}", atPrompt: false)
+            let afterCode = try terminal.expect("support-desk> ")
+            #expect(afterCode.contains("nothing changed"), "\(afterCode)")
+            terminal.type("show jane@acme.example\r")
+            let shown = try terminal.expect("support-desk> ")
+            #expect(shown.contains("active"), "2FA is still on: \(shown)")
+            try quit(terminal)
+        }
+    }
+
     @Test func nonASCIITypingReachesTheDatabase() throws {
         try withConsole { terminal, setup in
             try setup.fixture.member("chloe@acme.example", name: "Chloé Martin")

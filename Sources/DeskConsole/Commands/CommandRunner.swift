@@ -78,7 +78,11 @@ struct CommandRunner {
     /// A value the console asks for when a person is there and the flag is missing.
     func required(_ command: ParsedCommand, _ flag: String, asking question: String) throws(ConsoleFailure) -> String {
         if let value = command.option(flag) { return value }
-        if interactive, let answer = ask(question) { return answer }
+        if interactive {
+            // Ctrl-C (or Ctrl-D) at any question ends the whole command, before anything is done.
+            guard let answer = ask(question) else { throw ConsoleFailure.cancelledQuestion }
+            return answer
+        }
         throw .usage("\(command.name) needs --\(flag) \(CommandTable.spec(command.command).flag(flag)?.value ?? "VALUE")")
     }
 

@@ -47,7 +47,7 @@ extension CommandRunner {
     private func codeNotGiven() throws(ConsoleFailure) -> String {
         let question = "Recovery code read by the caller: "
         if interactive {
-            guard let answer = ask(question) else { throw .usage("no code was entered") }
+            guard let answer = ask(question) else { throw ConsoleFailure.cancelledQuestion }
             return answer
         }
         guard let readCode else {

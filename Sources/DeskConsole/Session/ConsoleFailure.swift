@@ -36,6 +36,9 @@ public struct ConsoleFailure: ReportableError, Equatable {
     /// A mistake on the command line.
     public static func usage(_ message: String) -> ConsoleFailure { ConsoleFailure(.usage, message: message) }
 
+    /// Ctrl-C or Ctrl-D at one of a command's questions: the whole command is dropped.
+    public static let cancelledQuestion = ConsoleFailure(.cancelled, message: "cancelled: nothing changed")
+
     /// A refusal the console makes itself.
     public static func refused(_ message: String) -> ConsoleFailure { ConsoleFailure(.refused, message: message) }
 
