@@ -4,6 +4,7 @@ import Foundation
 import PGClient
 import Testing
 import ProcessTesting
+import SupportClient
 import TestSupport
 
 /// The console as an agent meets it, on a real pseudo-terminal: banner, completion, a history
@@ -16,13 +17,13 @@ import TestSupport
         let home: String
     }
 
-    func withConsole(environment: [String: String] = [:], rows: UInt16 = 40,
+    func withConsole(environment: [String: String] = [:], rows: UInt16 = 40, supervisor: Bool = false,
                      _ body: (PseudoTerminal, Setup) throws -> Void) throws {
         try withPortalFixture { fixture in
             try fixture.customer()
             let jane = try fixture.enrolledMember("jane@acme.example", role: .administrator)
             try fixture.member("john@acme.example", name: "John Smith")
-            let uri = fixture.database.uri(user: try fixture.agentRole("kim"))
+            let uri = fixture.database.uri(user: try fixture.agentRole("kim", supervisor: supervisor))
             let home = NSTemporaryDirectory() + "sd-home-\(UUID().uuidString.prefix(8))"
             try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: home) }
@@ -169,6 +170,29 @@ import TestSupport
             terminal.type("show jane@acme.example\r")
             let shown = try terminal.expect("support-desk> ")
             #expect(shown.contains("active"), "2FA is still on: \(shown)")
+            try quit(terminal)
+        }
+    }
+
+    /// Issue 14: `unlock` asked nothing, and the next line typed became a logged reason. It
+    /// now shows who and the reason and asks, as a disable does.
+    @Test func anUnlockAsksFirst() throws {
+        try withConsole(supervisor: true) { terminal, setup in
+            let other = try setup.fixture.agent("lee")
+            defer { other.connection.close() }
+            for _ in 0..<5 { _ = try other.verify(memberID: setup.jane.memberID, code: RecoveryCode.generate().grouped) }
+            try terminal.expect("support-desk> ")
+            terminal.type("unlock jane@acme.example\r")
+            try terminal.expect("Reason (why, in words): ")
+            terminal.type("caller confirmed by video call\r")
+            try terminal.expect("Unlock? [y/N] ")
+            terminal.type("\r")
+            try terminal.expect("Nothing changed.")
+            terminal.type("unlock jane@acme.example --reason 'caller confirmed by video call'\r")
+            let asked = try terminal.expect("Unlock? [y/N] ")
+            #expect(asked.contains("recovery for jane@acme.example") && asked.contains("caller confirmed by video call"), "\(asked)")
+            terminal.type("y\r")
+            try terminal.expect("Unlocked recovery for jane@acme.example")
             try quit(terminal)
         }
     }

@@ -62,25 +62,36 @@ extension CommandRunner {
         return report
     }
 
-    /// `unlock USER --reason TEXT` or `unlock --agent NAME --reason TEXT` (supervisors).
+    /// `unlock USER --reason TEXT` or `unlock --agent NAME --reason TEXT` (supervisors). Asks
+    /// y/N first when interactive, showing who and the reason, as a disable does: the reason
+    /// is logged for good, and a line typed by mistake must not become one.
     func unlock(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
         let agent = command.option("agent")
         guard (agent == nil) == (command.positionals.count == 1) else {
             throw .usage("usage: unlock USER --reason TEXT, or unlock --agent NAME --reason TEXT")
         }
+        let target = try agent == nil ? member(command.positionals[0]) : nil
         let reason = try required(command, "reason", asking: "Reason (why, in words): ")
         var report = CommandReport(command: command.name)
+        let who: String = agent.map { "agent \($0)" } ?? "recovery for \(target?.label ?? "")"
+        if interactive && !command.has("yes") {
+            say([.line("Unlock \(who) before its lock ends.", .heading), .line("  Reason: \(reason)", .plain)])
+            let answer = ask("Unlock? [y/N] ")
+            guard let answer, ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                report.fields.add("unlocked", false)
+                report.human = [.line("Nothing changed.", .muted)]
+                return report
+            }
+        }
         let event: AuditEvent
-        let who: String
         if let agent {
             event = try database { try api.clearAgentLockout(agent: agent, reason: reason) }
-            who = "agent \(agent)"
             report.fields.add("agent", agent)
-        } else {
-            let target = try member(command.positionals[0])
+        } else if let target {
             event = try database { try api.clearLockout(memberID: target.id, reason: reason) }
-            who = "recovery for \(target.label)"
             report.fields.add("member_id", target.id)
+        } else {
+            throw .usage("usage: unlock USER --reason TEXT, or unlock --agent NAME --reason TEXT")
         }
         report.fields.add("event", .record(eventRecord(event)))
         report.human = [.line("✓ Unlocked \(who): audit event #\(event.seq).", .success)]
