@@ -40,14 +40,16 @@ import TestSupport
                     let events = try #require(object["events"] as? [[String: Any]])
                     #expect(events.count == 10_000)
                     #expect(events.first?["reason"] as? String == String(repeating: "lost phone «ü» \"quoted\" \\ ", count: 40))
-                    #expect(lines[0].hasPrefix(#"{"ok":true,"command":"log","count":10000,"events":[{"seq":10000,"#))
+                    #expect(lines[0].hasPrefix(#"{"ok":true,"command":"log","count":10000,"next_before":1,"events":[{"seq":10000,"#))
                 case "csv":
                     #expect(large.standardOutput.split(separator: "\n").count == 10_001)
                 default:
                     let lines = large.standardOutput.split(separator: "\n")
-                    #expect(lines.count == 10_003)
-                    #expect(lines.last == "(10000 events)")
-                    #expect(Set(lines.dropFirst(2).dropLast().map { line in line.prefix { $0 != "|" }.count }).count == 1,
+                    // The table, its footer, and the full page's pointer to the next one.
+                    #expect(lines.count == 10_004)
+                    #expect(lines.dropLast().last == "(10000 events)")
+                    #expect(lines.last?.hasPrefix("The page is full") == true)
+                    #expect(Set(lines.dropFirst(2).dropLast(2).map { line in line.prefix { $0 != "|" }.count }).count == 1,
                             "one table, aligned as a whole")
                 }
             }

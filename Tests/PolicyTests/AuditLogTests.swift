@@ -198,6 +198,12 @@ struct AuditLogTests {
             filter = AuditLogFilter()
             filter.account = "ZZ-000"
             #expect(refusal { _ = try boss.auditLog(filter) } == .customerNotFound)
+            // A name that is no agent is said to be unknown, not answered with an empty page.
+            filter = AuditLogFilter()
+            filter.agent = "no_such_agent"
+            #expect(refusal { _ = try boss.auditLog(filter) } == .invalidArgument)
+            filter.agent = kimRole
+            #expect(try boss.auditLog(filter).allSatisfy { $0.actor == kimRole })
             #expect(refusal { _ = try boss.auditLog(AuditLogFilter(limit: 0)) } == .invalidArgument)
         }
     }
