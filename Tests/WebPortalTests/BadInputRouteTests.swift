@@ -43,7 +43,11 @@ import TestSupport
             let json = try await browser.send("/sign-in", method: .post, body: Array("{}".utf8), contentType: "application/json")
             #expect(json.status == 400)
             let put = try await browser.send("/sign-in", method: .put, body: nil, contentType: nil)
-            #expect([404, 405].contains(put.status))
+            #expect(put.status == 405, "a page that exists, asked the wrong way")
+            let getOnPostOnly = try await browser.send("/sign-out", method: .get, body: nil, contentType: nil)
+            #expect(getOnPostOnly.status == 405)
+            let nowhere = try await browser.send("/no-such-page", method: .put, body: nil, contentType: nil)
+            #expect(nowhere.status == 404)
 
             for page in [missing, noCSRF, huge, notUTF8, put] {
                 #expect(page.header("Content-Security-Policy")?.contains("default-src 'self'") == true)

@@ -61,7 +61,22 @@ public struct PortalServer: Sendable {
         site.addSecurityRoutes(to: router)
         site.addTeamRoutes(to: router)
         site.addSessionRoutes(to: router)
+        Self.refuseOtherMethods(on: router)
         return router
+    }
+
+    /// A page asked with a method it does not take answers 405 (its own error page), not 404:
+    /// the path exists, the request is what is wrong.
+    static func refuseOtherMethods(on router: Router<PortalRequestContext>) {
+        var taken: [String: Set<HTTPRequest.Method>] = [:]
+        for route in router.routes { taken["\(route.path)", default: []].insert(route.method) }
+        for (path, methods) in taken {
+            for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where !methods.contains(method) {
+                router.on(RouterPath(path), method: method) { _, _ -> Response in
+                    throw HTTPError(.methodNotAllowed)
+                }
+            }
+        }
     }
 
     /// The application: the routes on the listen address, with the pool as a service that is
