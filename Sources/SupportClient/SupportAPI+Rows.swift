@@ -19,7 +19,12 @@ extension SupportAPI {
     /// A text column that holds one of a closed set of names (2FA states, roles, actions, …).
     /// A name this build does not know means the schema is newer than the console.
     static func shape<Shape: RawRepresentable>(_ row: PGRow, _ column: String) throws -> Shape where Shape.RawValue == String {
-        let text = try row.decode(String.self, column: column)
+        try shape(named: try row.decode(String.self, column: column), in: column)
+    }
+
+    /// The value a name read from `column` stands for, or a decoding error that says the schema
+    /// may be newer than the console.
+    static func shape<Shape: RawRepresentable>(named text: String, in column: String) throws -> Shape where Shape.RawValue == String {
         guard let value = Shape(rawValue: text) else {
             throw PGError(.decoding, message: "unknown \(column) '\(text)' (is the database's schema newer than this console?)")
         }

@@ -57,11 +57,7 @@ public struct SupportAPI {
             columns = at
             /// A closed set of names; one this build does not know means a newer schema.
             func shape<Shape: RawRepresentable>(_ index: Int, _ column: String) throws -> Shape where Shape.RawValue == String {
-                let text = try row.decode(String.self, at: index)
-                guard let value = Shape(rawValue: text) else {
-                    throw PGError(.decoding, message: "unknown \(column) '\(text)' (is the database's schema newer than this console?)")
-                }
-                return value
+                try Self.shape(named: try row.decode(String.self, at: index), in: column)
             }
             found.append(FoundMember(
                 memberID: try row.decode(Int64.self, at: at.id),
