@@ -16,6 +16,14 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case recoveryCodesRegenerated = "recovery_codes_regenerated"
     case loginRecoveryCode = "login_recovery_code"
     case lookupLimitLifted = "lookup_limit_lifted"
+    case twoFactorDisputed = "2fa_disputed"
+    case emailCodeSent = "email_code_sent"
+    case emailCodeFailed = "email_code_failed"
+    case reviewApproved = "review_approved"
+    case reviewConcern = "review_concern"
+    case disableRequested = "disable_requested"
+    case disableApproved = "disable_approved"
+    case disableRejected = "disable_rejected"
 
     /// The names as typed and stored, in the schema's order: for help text and refusals.
     public static var names: [String] { allCases.map(\.rawValue) }
