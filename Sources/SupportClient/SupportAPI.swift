@@ -20,7 +20,7 @@ public struct SupportAPI {
             lockedUntil: try row.decode(PGTimestamp?.self, column: "locked_until"))
     }
 
-    /// The lockout and verification numbers, to word sentences and check input early.
+    /// The lockout and verification numbers and the ticket shape, to word sentences and help.
     public func policy() throws -> SupportPolicy {
         let row = try connection.query("SELECT * FROM support.policy()").single()
         return SupportPolicy(
@@ -29,7 +29,9 @@ public struct SupportAPI {
             agentMaxMismatches: try row.decode(Int.self, column: "agent_max_mismatches"),
             agentLockSeconds: try row.decode(Int.self, column: "agent_lock_seconds"),
             verificationValidSeconds: try row.decode(Int.self, column: "verification_valid_seconds"),
-            minReasonLength: try row.decode(Int.self, column: "min_reason_length"))
+            minReasonLength: try row.decode(Int.self, column: "min_reason_length"),
+            ticketPattern: try row.decode(String.self, column: "ticket_pattern"),
+            ticketExample: try row.decode(String.self, column: "ticket_example"))
     }
 
     /// Ranked matches for an email, account number, phone number or name. The search is

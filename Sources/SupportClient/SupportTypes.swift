@@ -142,6 +142,10 @@ public struct SupportPolicy: Sendable, Equatable {
     public let verificationValidSeconds: Int
     /// The shortest reason a disable or unlock accepts.
     public let minReasonLength: Int
+    /// The regular expression this desk's ticket references match (in upper case).
+    public let ticketPattern: String
+    /// A ticket reference of this desk's shape, to show agents.
+    public let ticketExample: String
 }
 
 /// One server session: its process id and start time (a pid alone can be reused).

@@ -39,6 +39,13 @@ enum Platform {
         return Int(size.ws_row)
     }
 
+    /// The terminal's width in columns, if stdout is one.
+    static func terminalColumns() -> Int? {
+        var size = winsize()
+        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
     /// A reader of a file descriptor for `ByteLineReader`.
     static func chunkReader(fd: Int32) -> (inout [UInt8]) -> Int {
         { buffer in

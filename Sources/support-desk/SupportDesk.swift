@@ -74,7 +74,8 @@ struct SupportDesk: ParsableCommand {
         let settings = ConsoleSettings(
             interactive: interactive, format: format, onError: onError,
             sourceName: input.sourceName, colour: colour, timing: timing, jobs: jobs,
-            reconnectWait: .seconds(reconnectWait))
+            reconnectWait: .seconds(reconnectWait),
+            terminalColumns: { Platform.terminalColumns() })
         let session = ConsoleSession(link: DatabaseLink(connection: connection), settings: settings)
         session.connect = { try PGConnection(address) }
         if !interactive && input.leavesStandardInputFree { session.readCode = StandardInputCodes().read }

@@ -83,3 +83,29 @@ import Testing
         #expect(TimeText.spoken(seconds: 5400) == "1 hour 30 minutes")
     }
 }
+
+/// Tables fit the terminal (issue 14): a 200-character name is cut, not wrapped over every row.
+@Suite struct TerminalWidthTests {
+    @Test func aTableWiderThanTheTerminalHasItsWidestCellsCut() {
+        let long = String(repeating: "Ab", count: 100)
+        let blocks: [HumanBlock] = [.table(headers: ["#", "name", "email"], rows: [["1", long, "jane@acme.example"], ["2", "Jane", "j@a.example"]], footer: nil)]
+        let lines = HumanWriter.lines(for: blocks, styler: Styler(colour: false), width: 60)
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 60 }, "\(lines)")
+        #expect(lines[2].contains("…") && lines[2].contains("jane@acme.example") && !lines[3].contains("…"))
+        let wide = HumanWriter.lines(for: blocks, styler: Styler(colour: false), width: nil)
+        #expect(wide[2].contains(long), "with no terminal, nothing is cut")
+    }
+
+    @Test func cuttingCountsColumnsNotCharacters() {
+        #expect(DisplayWidth.cut("漢字漢字漢字", to: 5) == "漢字…")
+        #expect(DisplayWidth.cut("short", to: 5) == "short")
+        #expect(DisplayWidth.of(DisplayWidth.cut(String(repeating: "é", count: 30), to: 10)) == 10)
+    }
+
+    @Test func paragraphsWrapAtWordBoundaries() {
+        let text = ConsoleText(ownWords: "Needs a match by you for this member in the last ten minutes, a reason and a ticket reference like SUP-4411.")
+        let lines = HumanWriter.lines(for: [.paragraph(text, .plain, indent: 2)], styler: Styler(colour: false), width: 40)
+        #expect(lines.count > 2 && lines.allSatisfy { $0.hasPrefix("  ") && DisplayWidth.of($0) <= 40 })
+        #expect(lines.map { $0.dropFirst(2) }.joined(separator: " ") == text.text, "no word is split or lost")
+    }
+}

@@ -30,8 +30,12 @@ extension CommandRunner {
             report.fields.add("name", spec.name)
             report.fields.add("usage", spec.usage)
             report.fields.add("summary", spec.summary)
-            report.human = [.line(ConsoleText(ownWords: spec.usage), .heading), .line(ConsoleText(ownWords: "  " + spec.summary), .plain)]
-            if !spec.details.isEmpty { report.human.append(.line(ConsoleText(ownWords: "  " + spec.details), .plain)) }
+            report.human = [.line(ConsoleText(ownWords: spec.usage), .heading), .paragraph(ConsoleText(ownWords: spec.summary), .plain, indent: 2)]
+            if !spec.details.isEmpty { report.human.append(.paragraph(ConsoleText(ownWords: spec.details), .plain, indent: 2)) }
+            if let rules = deskRules(for: spec.command) {
+                report.fields.add("desk_rules", rules.text)
+                report.human.append(.paragraph(rules, .plain, indent: 2))
+            }
             for flag in spec.flags {
                 let name = "--\(flag.name)" + (flag.value.map { " \($0)" } ?? "")
                 report.human.append(.line(ConsoleText(ownWords: "  \(DisplayWidth.pad(name, to: 20)) \(flag.help)"), .plain))
@@ -52,5 +56,23 @@ extension CommandRunner {
         report.human += CommandTable.all.map { .line("  \(DisplayWidth.pad($0.name, to: width))  \($0.summary)", .plain) }
         report.human.append(.line("USER is an email, #ID, or the row number of the last find. Quote text with spaces: --reason \"lost phone\".", .muted))
         return report
+    }
+
+    /// This desk's numbers for a command that depends on them, as the database has them now
+    /// (`support.policy`): `help disable-2fa` says "10 minutes", not "the last minutes".
+    private func deskRules(for command: CommandName) -> ConsoleText? {
+        guard let policy = state.policy else { return nil }
+        let validFor = TimeText.spoken(seconds: policy.verificationValidSeconds)
+        let lock = TimeText.spoken(seconds: policy.userLockSeconds)
+        switch command {
+        case .disable:
+            return "This desk: a match allows a disable for \(validFor); the reason needs at least \(policy.minReasonLength) characters; tickets look like \(policy.ticketExample) (pattern \(policy.ticketPattern), read in upper case)."
+        case .verify:
+            return "This desk: \(policy.userMaxMismatches) mismatches lock the member's recovery for \(lock); \(policy.agentMaxMismatches) across members lock you for \(TimeText.spoken(seconds: policy.agentLockSeconds)); a match allows a disable for \(validFor)."
+        case .unlock:
+            return "This desk: the reason needs at least \(policy.minReasonLength) characters."
+        default:
+            return nil
+        }
     }
 }

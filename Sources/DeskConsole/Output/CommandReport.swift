@@ -61,6 +61,9 @@ public enum HumanBlock: Sendable {
     case line(ConsoleText, Tone)
     /// A table whose rows wait in a spool (a large `log` page), written row by row.
     case spooledTable(headers: [String], spool: RowSpool, footer: String?)
+    /// Running text (help's details), wrapped at word boundaries to the terminal's width (80
+    /// columns when the output is no terminal), each line indented.
+    case paragraph(ConsoleText, Tone, indent: Int)
 }
 
 /// What one command produced, in a form every output format can write.

@@ -52,4 +52,43 @@ enum DisplayWidth {
         let missing = width - of(text)
         return missing > 0 ? text + String(repeating: " ", count: missing) : text
     }
+
+    /// `text` cut to at most `width` columns, ending in `…` when anything was cut.
+    static func cut(_ text: String, to width: Int) -> String {
+        guard of(text) > width else { return text }
+        guard width > 1 else { return width == 1 ? "…" : "" }
+        var kept = ""
+        var used = 0
+        for character in text {
+            let columns = of(String(character))
+            if used + columns > width - 1 { break }
+            kept.append(character)
+            used += columns
+        }
+        return kept + "…"
+    }
+
+    /// `text` broken into lines of at most `width` columns at spaces; a word longer than a line
+    /// stands on a line of its own rather than being split.
+    static func wrap(_ text: String, to width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        var used = 0
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            let columns = of(String(word))
+            if used > 0 && used + 1 + columns > width {
+                lines.append(current)
+                current = ""
+                used = 0
+            }
+            if used > 0 {
+                current += " "
+                used += 1
+            }
+            current += word
+            used += columns
+        }
+        if !current.isEmpty || lines.isEmpty { lines.append(current) }
+        return lines
+    }
 }

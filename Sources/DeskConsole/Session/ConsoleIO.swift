@@ -54,7 +54,7 @@ final class ConsoleIO<Source: LineSource, Output: ConsoleOutput> {
 
     /// Human lines on stdout, straight away.
     func writeHuman(_ blocks: [HumanBlock]) {
-        HumanWriter.write(blocks, styler: styler) { output.write($0) }
+        HumanWriter.write(blocks, styler: styler, width: settings.terminalColumns()) { output.write($0) }
     }
 
     /// A message about the session itself (reconnects), on stderr. Escaped here, at the output

@@ -18,10 +18,13 @@ public struct ConsoleSettings: Sendable {
     public var jobs: Int
     /// How long to keep trying to reconnect after a lost connection (a failover takes seconds).
     public var reconnectWait: Duration
+    /// The terminal's width in columns now (it changes when the window does), or nil when the
+    /// output is no terminal: tables are then never cut.
+    public var terminalColumns: @Sendable () -> Int?
 
     public init(interactive: Bool, format: OutputFormat = .table, onError: ErrorPolicy = .stop,
                 sourceName: String = "-", colour: Bool = false, times: TimeText = TimeText(), timing: Bool = false, jobs: Int = 1,
-                reconnectWait: Duration = .seconds(10)) {
+                reconnectWait: Duration = .seconds(10), terminalColumns: @escaping @Sendable () -> Int? = { nil }) {
         self.interactive = interactive
         self.format = format
         self.onError = onError
@@ -31,5 +34,6 @@ public struct ConsoleSettings: Sendable {
         self.timing = timing
         self.jobs = jobs
         self.reconnectWait = reconnectWait
+        self.terminalColumns = terminalColumns
     }
 }
