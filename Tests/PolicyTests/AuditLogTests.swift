@@ -163,6 +163,28 @@ struct AuditLogTests {
         }
     }
 
+    @Test("an event the portal records names the member who acted, not the portal's database role")
+    func portalEventsNameTheMember() throws {
+        try withPortalFixture { fixture in
+            try fixture.customer()
+            let jane = try fixture.enrolledMember("jane@acme.example")
+            _ = try fixture.member("max@acme.example", role: .administrator)
+            #expect(try fixture.portal.setMandatory(account: "MS-10442", administratorEmail: "max@acme.example", on: true))
+            let kim = try fixture.agent("kim")
+            defer { kim.connection.close() }
+            let role = try kim.whoami().agent
+            _ = try kim.verify(memberID: jane.memberID, code: jane.recoveryCodes[0].grouped)
+            try fixture.chainAuditEvents()
+            let actors = try fixture.connection.query("SELECT action, actor FROM portal.audit_events ORDER BY seq").rows.map {
+                (try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1))
+            }
+            #expect(actors.first { $0.0 == "2fa_enabled" }?.1 == jane.email)
+            #expect(actors.first { $0.0 == "mandatory_on" }?.1 == "max@acme.example")
+            #expect(actors.first { $0.0 == "recovery_verified" }?.1 == role, "an agent's event still names session_user")
+            #expect(!actors.contains { $0.1 == "postgres" || $0.1 == (try? fixture.connection.query("SELECT session_user::text").single().decode(String.self, at: 0)) })
+        }
+    }
+
     @Test("the log filters by time, agent, customer, member and action, and pages")
     func filtersAndPaging() throws {
         try withPortalFixture { fixture in
