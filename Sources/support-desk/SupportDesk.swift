@@ -65,6 +65,7 @@ struct SupportDesk: ParsableCommand {
             connection = try PGConnection(address)
             summary = try ServerSummary.read(from: connection)
         } catch {
+            if format == .json { Platform.printLine(StartupFailureLine.json(sqlState: error.sqlState?.rawValue, message: "could not connect: \(error.message)")) }
             StandardError.write("support-desk: could not connect (\(DatabaseAddress.source(flag: db))): \(TerminalSafeText.escape(error.message, keepingLineBreaks: true))")
             throw ExitCode(ConsoleExitStatus.connection.rawValue)
         }
@@ -82,6 +83,7 @@ struct SupportDesk: ParsableCommand {
         do {
             try session.start()
         } catch {
+            if format == .json { Platform.printLine(StartupFailureLine.json(sqlState: error.sqlState, message: error.message)) }
             StandardError.write("support-desk: \(TerminalSafeText.escape(error.message, keepingLineBreaks: true))")
             throw ExitCode(error.kind == .connectionLost ? ConsoleExitStatus.connection.rawValue : ConsoleExitStatus.failure.rawValue)
         }

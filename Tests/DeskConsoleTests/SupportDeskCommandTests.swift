@@ -17,6 +17,21 @@ import TestSupport
         }
     }
 
+    /// Several commands in CSV give one header per kind of table, so an export loads as one
+    /// table (issue 14); a new kind gets its own header.
+    @Test func csvWritesOneHeaderPerKindOfTable() throws {
+        try withAgent { _, uri, _ in
+            let output = try BuiltProduct.run("support-desk", [
+                "--db", uri, "--format", "csv", "-c", "find jane@acme.example", "-c", "whoami",
+                "-c", "find acme", "-c", "whoami"])
+            #expect(output.status == 0)
+            let lines = output.standardOutput.split(separator: "\n").map(String.init)
+            let headers = lines.filter { $0.hasPrefix("row,") || $0.hasPrefix("agent,") }
+            #expect(headers.count == 2, "\(lines)")
+            #expect(lines.first?.hasPrefix("row,") == true && lines.filter { $0.hasPrefix("kim") || $0.contains(",false,") }.count >= 2)
+        }
+    }
+
     @Test func commandsFromArgumentsRunInOrder() throws {
         try withAgent { _, uri, jane in
             let output = try BuiltProduct.run("support-desk", [
@@ -102,6 +117,18 @@ import TestSupport
         let output = try BuiltProduct.run("support-desk", ["--db", "postgresql:///x?host=/nonexistent"])
         #expect(output.status == 2)
         #expect(output.standardError.hasPrefix("support-desk: could not connect (--db): "))
+        #expect(output.standardOutput.isEmpty, "a table run writes nothing on stdout")
+    }
+
+    /// A script reading JSON from stdout gets one `ok:false` line, not silence (issue 14).
+    @Test func noDatabaseWritesOneJSONFailureLine() throws {
+        let output = try BuiltProduct.run("support-desk", ["--db", "postgresql:///x?host=/nonexistent", "--format", "json", "-c", "find jane", "-c", "whoami"])
+        #expect(output.status == 2)
+        let lines = output.standardOutput.split(separator: "\n")
+        #expect(lines.count == 1)
+        let object = try JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8)) as? [String: Any]
+        #expect(object?["ok"] as? Bool == false && object?["command"] as? String == "connect")
+        #expect(((object?["error"] as? [String: Any])?["message"] as? String)?.hasPrefix("could not connect: ") == true)
     }
 
     @Test func aDatabaseWithoutTheSchemaIsNamed() throws {

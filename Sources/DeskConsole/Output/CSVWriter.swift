@@ -11,23 +11,29 @@ enum CSVWriter {
     /// The header line and one line per row.
     static func lines(for report: CommandReport) -> [String] {
         var lines: [String] = []
-        write(report) { lines.append($0) }
+        var headers = Set<String>()
+        write(report, headersWritten: &headers) { lines.append($0) }
         return lines
     }
 
     /// The same lines handed to `line` one at a time; a spooled page (`report.spool`) is copied
-    /// from its file row by row.
-    static func write(_ report: CommandReport, line: (String) -> Void) {
+    /// from its file row by row. A header already in `headersWritten` is not written again, so a
+    /// run of several commands gives one header per kind of table: ten `log` pages load as one.
+    static func write(_ report: CommandReport, headersWritten: inout Set<String>, line: (String) -> Void) {
+        func writeHeader(_ columns: [String]) {
+            let text = header(columns)
+            if headersWritten.insert(text).inserted { line(text) }
+        }
         if let spool = report.spool {
             guard !report.rowColumns.isEmpty else { return }
-            line(header(report.rowColumns))
+            writeHeader(report.rowColumns)
             spool.forEachLine(line)
             return
         }
         let rows = report.csvRows
         let columns = rows.first?.fields.map(\.key) ?? report.rowColumns
         guard !columns.isEmpty else { return }
-        line(header(columns))
+        writeHeader(columns)
         rows.forEach { line(row($0)) }
     }
 

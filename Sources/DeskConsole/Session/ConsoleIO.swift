@@ -7,6 +7,8 @@ final class ConsoleIO<Source: LineSource, Output: ConsoleOutput> {
     private let styler: Styler
     /// The JSON line being written, its buffer kept from command to command.
     private var jsonLine: [UInt8] = []
+    /// The CSV headers this run has written: each kind of table gets one.
+    private var csvHeaders = Set<String>()
 
     init(source: Source, output: Output, settings: ConsoleSettings) {
         self.source = source
@@ -22,7 +24,7 @@ final class ConsoleIO<Source: LineSource, Output: ConsoleOutput> {
         case .json:
             JSONLineWriter.write(report, into: &jsonLine) { output.writePart($0) }
             jsonLine.withUnsafeBufferPointer { output.writeUTF8($0) }
-        case .csv: CSVWriter.write(report) { output.write($0) }
+        case .csv: CSVWriter.write(report, headersWritten: &csvHeaders) { output.write($0) }
         }
         if let failure = report.failure { writeFailure(failure, place: place) }
     }
