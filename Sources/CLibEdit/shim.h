@@ -7,8 +7,18 @@
 
 /* libedit's settings are mutable C globals, which Swift 6 will not touch directly; these
    accessors are called only from the console's one thread. */
-static inline void supportdesk_configure_completion(rl_compentry_func_t *generator) {
+/* Completion goes through rl_attempted_completion_function (`attempt`, which answers with
+   rl_completion_matches over the console's generator and calls supportdesk_completion_over):
+   libedit quotes a match it found itself as a file name (`jane\@acme.example`), but inserts what
+   an attempted-completion function returns as it is. */
+static inline void supportdesk_completion_over(void) {
+    rl_attempted_completion_over = 1;
+}
+
+static inline void supportdesk_configure_completion(rl_compentry_func_t *generator, rl_completion_func_t *attempt) {
     rl_readline_name = "support-desk";
+    rl_attempted_completion_function = attempt;
+    rl_basic_word_break_characters = strdup(" \t");
     rl_completer_word_break_characters = strdup(" \t");
     rl_completion_entry_function = generator;
 }

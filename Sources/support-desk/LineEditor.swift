@@ -21,6 +21,13 @@ private func completionGenerator(_ text: UnsafePointer<CChar>?, _ state: Int32) 
     return strdup(completionMatches[index])
 }
 
+/// libedit's attempted-completion hook: the generator's matches, inserted as they are (libedit
+/// would quote its own matches as file names) and no file names after them.
+private func attemptCompletion(_ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+    supportdesk_completion_over()
+    return rl_completion_matches(text, completionGenerator)
+}
+
 /// The pipe Ctrl-C pokes while the console waits at a prompt, and keys queued for libedit.
 nonisolated(unsafe) private var interruptReadFD: Int32 = -1
 nonisolated(unsafe) private var queuedKeys: [Int32] = []
@@ -70,7 +77,7 @@ final class LineEditor: LineSource {
     init(historyPath: String?, state: SessionState, interruptFD: Int32?) {
         self.historyPath = historyPath
         self.state = state
-        supportdesk_configure_completion(completionGenerator)
+        supportdesk_configure_completion(completionGenerator, attemptCompletion)
         if let interruptFD {
             interruptReadFD = interruptFD
             supportdesk_set_getc(readKey)

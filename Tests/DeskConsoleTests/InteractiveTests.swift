@@ -62,6 +62,7 @@ import TestSupport
             terminal.type("show jo\t--ev\t0\r")
             let record = try terminal.expect("Member since")
             #expect(record.contains("John Smith"))
+            #expect(record.contains("john@acme.example") && !record.contains("\\@"), "the address is inserted as typed, not escaped as a file name")
             let rest = try terminal.expect("support-desk> ")
             #expect(!rest.contains("Recent events"), "--ev completed to --events 0")
             try quit(terminal)
