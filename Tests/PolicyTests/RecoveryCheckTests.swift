@@ -120,6 +120,11 @@ struct RecoveryCheckTests {
             #expect(next.outcome == .locked && next.lockedScope == .agent)
             #expect(try agent.whoami().lockedUntil != nil)
             let role = try agent.whoami().agent
+            // A name that is no agent is said to be so, and leaves no guard row behind.
+            #expect(refusal { _ = try supervisor.clearAgentLockout(agent: role + "x", reason: "training exercise finished") } == .invalidArgument)
+            #expect(refusal { _ = try supervisor.clearAgentLockout(agent: "postgres", reason: "training exercise finished") } == .invalidArgument)
+            #expect(try fixture.connection.query("SELECT count(*)::int FROM portal.agent_guards WHERE agent = $1", [role + "x"])
+                .single().decode(Int.self, at: 0) == 0)
             _ = try supervisor.clearAgentLockout(agent: role, reason: "training exercise finished")
             #expect(try agent.verify(memberID: members[0].memberID, code: members[0].recoveryCodes[0].grouped).outcome == .match)
         }
