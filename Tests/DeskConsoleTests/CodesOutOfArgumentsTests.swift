@@ -1,6 +1,7 @@
 import DeskDatabase
 import TOTPCore
 import Foundation
+import PGClient
 import Testing
 import ProcessTesting
 import TestSupport
@@ -32,6 +33,43 @@ import TestSupport
             #expect(lines.first?.contains(#""outcome":"match""#) == true)
             #expect(lines.last?.contains(#""action":"2fa_disabled_support""#) == true)
             #expect(!output.standardOutput.contains(code) && !output.standardError.contains(code))
+        }
+    }
+
+    /// Before a code is read, the console finds out whether one can be checked at all (issue 14):
+    /// a member without 2FA, or a locked member, is said so and the caller's code is never read
+    /// (it stays on stdin for the next verify); every outcome names the member by email and name.
+    @Test func aMemberWithoutTwoFactorOrLockedIsSaidSoBeforeTheCodeIsRead() throws {
+        try withAgent { fixture, uri, jane in
+            try fixture.member("john@acme.example", name: "John Smith")
+            let code = jane.recoveryCodes[0].grouped
+            let output = try BuiltProduct.run("support-desk", [
+                "--db", uri, "--on-error", "continue", "-c", "verify john@acme.example", "-c", "verify jane@acme.example"],
+                input: code + "\n")
+            #expect(output.status == 1)
+            #expect(output.standardError.contains("john@acme.example (John Smith) has no active 2FA: there is nothing to verify or disable. Nothing was checked"), "\(output.standardError)")
+            #expect(output.standardOutput.contains("Code accepted for jane@acme.example (Jane Doe)"), "the code went to Jane's verify: \(output.standardOutput)")
+
+            try fixture.connection.executeScript("UPDATE portal.settings SET user_max_mismatches = 1")
+            let wrong = try BuiltProduct.run("support-desk", ["--db", uri, "-c", "verify jane@acme.example \(RecoveryCode.generate().grouped)"])
+            #expect(wrong.standardError.contains("recovery for jane@acme.example is locked until") && wrong.standardError.contains("a supervisor can lift it with unlock"))
+            let locked = try BuiltProduct.run("support-desk", ["--db", uri, "-c", "verify jane@acme.example"], input: jane.recoveryCodes[1].grouped + "\n")
+            #expect(locked.status == 3)
+            #expect(locked.standardError.contains("recovery for jane@acme.example (Jane Doe) is locked until") && locked.standardError.contains("Nothing was checked"), "\(locked.standardError)")
+            #expect(try fixture.connection.query("SELECT count(*)::int FROM portal.recovery_checks").single().decode(Int.self, at: 0) == 2,
+                    "the locked member's code was never checked")
+        }
+    }
+
+    /// The agent's own lock (too many mismatches across members) is the agent's, not the member's.
+    @Test func theAgentsOwnLockIsSaidToBeTheAgents() throws {
+        try withAgent { fixture, uri, _ in
+            try fixture.connection.executeScript("UPDATE portal.settings SET agent_max_mismatches = 1")
+            let wrong = try BuiltProduct.run("support-desk", ["--db", uri, "-c", "verify jane@acme.example \(RecoveryCode.generate().grouped)"])
+            #expect(wrong.status == 3)
+            #expect(wrong.standardError.contains("you (not jane@acme.example) are locked out of code checks until"), "\(wrong.standardError)")
+            #expect(wrong.standardError.contains("unlock --agent "))
+            #expect(!wrong.standardError.contains("recovery for jane"))
         }
     }
 

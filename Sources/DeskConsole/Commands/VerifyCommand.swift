@@ -8,7 +8,12 @@ extension CommandRunner {
     func verify(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
         let target = try member(command.positionals[0])
         var code = command.positionals.dropFirst().joined(separator: " ")
+        var who = target.label
         if code.isEmpty {
+            guard interactive || readCode != nil else {
+                throw .usage("verify needs the CODE in a script on standard input: verify USER CODE (with -c or -f, a missing CODE is read from standard input)")
+            }
+            who = try readyToAsk(target.id)
             code = try codeNotGiven()
         }
         guard code.contains(where: { !$0.isWhitespace }) else { throw .usage("no code was entered") }
@@ -25,7 +30,6 @@ extension CommandRunner {
         report.fields.add("locked_scope", check.lockedScope)
         report.fields.add("usable_until", check.usableUntil)
 
-        let who = target.label
         switch check.outcome {
         case .match:
             let until = check.usableUntil.map { " until \(times.deadline($0))" } ?? ""
@@ -40,6 +44,25 @@ extension CommandRunner {
             report.failure = .refused("\(who) has no active 2FA: there is nothing to verify or disable")
         }
         return report
+    }
+
+    /// Before the caller is asked to read a code: the member (named by email and name from here
+    /// on), and whether a code could be checked at all now. A member without active 2FA, a member
+    /// whose recovery is locked, or an agent who is locked is said so at once, not after the caller
+    /// has read 16 characters. One recorded look-up, as `show` makes.
+    private func readyToAsk(_ memberID: Int64) throws(ConsoleFailure) -> String {
+        let detail = try database { try api.detail(memberID: memberID) }
+        let who = "\(detail.email) (\(detail.name))"
+        guard detail.twoFactor == .active else {
+            throw .refused("\(who) has no active 2FA: there is nothing to verify or disable. Nothing was checked")
+        }
+        if let until = detail.lockedUntil {
+            throw .refused("recovery for \(who) is locked until \(times.deadline(until)) after too many wrong codes; a supervisor can lift it with unlock. Nothing was checked")
+        }
+        if let until = try database({ try api.whoami() }).lockedUntil {
+            throw .refused("you are locked out of code checks until \(times.deadline(until)) after too many mismatches across members; a supervisor can lift it with unlock --agent \(state.identity?.agent ?? "YOUR-NAME"). Nothing was checked")
+        }
+        return who
     }
 
     /// The code when `verify USER` leaves it out: asked for at the terminal, or read from stdin
@@ -60,8 +83,11 @@ extension CommandRunner {
     }
 
     private func mismatchSentence(_ check: RecoveryCheck, who: String) -> String {
+        if let until = check.lockedUntil, check.lockedScope == .agent {
+            return "code rejected — too many mismatches across members: you (not \(who)) are locked out of code checks until \(times.deadline(until)); a supervisor can lift it with unlock --agent \(state.identity?.agent ?? "YOUR-NAME")"
+        }
         if let until = check.lockedUntil {
-            return "code rejected — too many wrong codes: recovery for \(who) is locked until \(times.deadline(until))"
+            return "code rejected — too many wrong codes: recovery for \(who) is locked until \(times.deadline(until)); a supervisor can lift it with unlock"
         }
         let left = check.attemptsLeft ?? 0
         let lock = state.policy.map { " before recovery is locked for \(TimeText.spoken(seconds: $0.userLockSeconds))" } ?? " before recovery is locked"
@@ -71,7 +97,7 @@ extension CommandRunner {
     private func lockedSentence(_ check: RecoveryCheck, who: String) -> String {
         let until = check.lockedUntil.map { " until \(times.deadline($0))" } ?? ""
         if check.lockedScope == .agent {
-            return "you are locked out of code checks\(until) after too many mismatches; a supervisor can lift it with unlock --agent"
+            return "you are locked out of code checks\(until) after too many mismatches across members (\(who) is not locked); a supervisor can lift it with unlock --agent \(state.identity?.agent ?? "YOUR-NAME")"
         }
         return "recovery for \(who) is locked\(until) after too many wrong codes; a supervisor can lift it with unlock"
     }
