@@ -69,6 +69,33 @@ import TestSupport
         }
     }
 
+    /// After a find with one match, verify and disable-2fa need no USER (issue 14: fewer keys);
+    /// with several matches the console asks for a row instead of guessing.
+    @Test func afterASingleMatchVerifyAndDisableNeedNoUser() throws {
+        try withConsole { terminal, setup in
+            try terminal.expect("support-desk> ")
+            terminal.type("find acme\r")
+            try terminal.expect("support-desk> ")
+            terminal.type("verify\r")
+            #expect(try terminal.expect("support-desk> ").contains("ast find has 2 rows: name the member"))
+            terminal.type("find jane\r")
+            try terminal.expect("(1 match)")
+            try terminal.expect("support-desk> ")
+            terminal.type("verify\r")
+            try terminal.expect("Recovery code read by the caller: ")
+            terminal.type(setup.jane.recoveryCodes[0].normalized + "\r")
+            try terminal.expect("Code accepted for jane@acme.example (Jane Doe)")
+            try terminal.expect("support-desk> ")
+            terminal.type("disable-2fa --reason 'lost phone, code read out' --ticket SUP-1\r")
+            try terminal.expect("[y/N] ")
+            terminal.type("y\r")
+            try terminal.expect("support-desk> ")
+            let events = try setup.fixture.connection.query("SELECT count(*)::int FROM portal.all_events WHERE action = '2fa_disabled_support' AND member_id = $1", [setup.jane.memberID])
+            #expect(try events.single().decode(Int.self, at: 0) == 1)
+            try quit(terminal)
+        }
+    }
+
     @Test func theHistoryFileNeverHoldsARecoveryCode() throws {
         try withConsole { terminal, setup in
             let first = setup.jane.recoveryCodes[0].grouped

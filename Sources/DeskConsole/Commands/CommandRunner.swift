@@ -48,6 +48,18 @@ struct CommandRunner {
         }
     }
 
+    /// The member a command's first word names; with no word, interactively, the one match of
+    /// the last find, so a call goes `find jane`, `verify`, `disable-2fa` (issue 14: fewer keys).
+    func member(named command: ParsedCommand) throws(ConsoleFailure) -> (id: Int64, label: String) {
+        if let word = command.positionals.first { return try member(word) }
+        guard interactive, state.lastFind.count == 1, let found = state.lastFind.first else {
+            throw .usage(interactive && state.lastFind.count > 1
+                ? "the last find has \(state.lastFind.count) rows: name the member (a row number, an email or #ID)"
+                : "\(command.name) needs USER (an email or #ID\(interactive ? "; after a find with one match it may be left out" : ""))")
+        }
+        return (found.memberID, found.email)
+    }
+
     /// A member named on the command line: an email, `#ID`, or (interactive) a row of the last
     /// find. The label is what messages call them, without another query.
     func member(_ word: String) throws(ConsoleFailure) -> (id: Int64, label: String) {

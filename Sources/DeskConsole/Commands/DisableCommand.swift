@@ -6,7 +6,7 @@ extension CommandRunner {
     /// `disable-2fa USER --reason TEXT --ticket REF [--override] [--yes]`. The request id is
     /// kept until the answer arrives, so a lost connection leads to a look-up, not a repeat.
     func disable(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
-        let target = try member(command.positionals[0])
+        let target = try member(named: command)
         let override = command.has("override")
         let reason = try required(command, "reason", asking: "Reason (why, in words): ")
         let ticket = try required(command, "ticket", asking: "Ticket reference: ")
@@ -70,7 +70,7 @@ extension CommandRunner {
         guard (agent == nil) == (command.positionals.count == 1) else {
             throw .usage("usage: unlock USER --reason TEXT, or unlock --agent NAME --reason TEXT")
         }
-        let target = try agent == nil ? member(command.positionals[0]) : nil
+        let target = try agent == nil ? member(named: command) : nil
         let reason = try required(command, "reason", asking: "Reason (why, in words): ")
         var report = CommandReport(command: command.name)
         let who: String = agent.map { "agent \($0)" } ?? "recovery for \(target?.label ?? "")"

@@ -6,7 +6,7 @@ import SupportClient
 extension CommandRunner {
     /// `show USER`: the member's record as an agent needs it on the call.
     func show(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
-        let target = try member(command.positionals[0])
+        let target = try member(named: command)
         let eventCount = try number(command, "events", default: 5)
         let (detail, events) = try database { try api.detailAndEvents(memberID: target.id, eventLimit: eventCount) }
         if interactive { state.remember(emails: [detail.email]) }

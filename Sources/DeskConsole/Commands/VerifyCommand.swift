@@ -6,7 +6,7 @@ extension CommandRunner {
     /// `verify USER [CODE]`: checks a recovery code read over the phone. Anything but a match is
     /// a failed command, so a script stops before it tries to disable.
     func verify(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
-        let target = try member(command.positionals[0])
+        let target = try member(named: command)
         var code = command.positionals.dropFirst().joined(separator: " ")
         var who = target.label
         if code.isEmpty {
