@@ -69,7 +69,7 @@ public final class TLSCluster: Sendable {
 
     private static func start() throws -> TLSCluster {
         let base = ProcessInfo.processInfo.environment["SUPPORT_DESK_TEST_TMPDIR"] ?? "/tmp"
-        let directory = base + "/sd-tls-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
+        let directory = base + "/sd-test-\(getpid())-tls\(UInt16.random(in: 0...UInt16.max))"  // scripts/test stops it if the run was killed
         let port = try freePort()
         let output = try ClusterScript.run(["start", directory, "--ephemeral", "--tcp", String(port), "--tls"])
         guard output.contains("CA: \(directory)/tls/ca.crt") else {
