@@ -17,6 +17,7 @@ extension SupportDesk {
         return PasswordSignIn(
             connect: { (password: String?) throws(PGError) -> PGConnection in try PGConnection(address, password: password) },
             ask: canAsk ? { HiddenTyping.readLine(prompt: $0) } : nil,
-            tell: { StandardError.write("support-desk: \(TerminalSafeText.escape($0, keepingLineBreaks: true))") })
+            tell: { StandardError.write("support-desk: \(TerminalSafeText.escape($0, keepingLineBreaks: true))") },
+            whyNotAsked: noPassword ? "-w says not to ask" : "there is no terminal to ask on")
     }
 }

@@ -128,7 +128,7 @@ import TestSupport
         try withHome { home in
             let terminal = try PseudoTerminal(BuiltProduct.path("support-desk"), ["-w"],
                                               environment: environment(home, cluster.conninfo(user: name)))
-            try terminal.expect("no terminal to ask on")
+            try terminal.expect("the server wants a password for user \(name) and -w says not to ask: set PGPASSWORD")
             #expect(try terminal.wait() == 2)
             #expect(!terminal.transcript.contains("Password for user"))
         }

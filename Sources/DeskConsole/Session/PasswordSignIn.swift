@@ -29,16 +29,20 @@ public struct PasswordSignIn {
     private let connect: Connect
     private let ask: ((String) -> String?)?
     private let tell: (String) -> Void
+    private let whyNotAsked: String
 
     /// - Parameters:
     ///   - connect: opens one connection (with the typed password, or without).
     ///   - ask: shows the prompt and reads a hidden line, nil at end of input or Ctrl-C; nil
     ///     when there is no terminal to ask on (batch input from a pipe, `--no-password`).
     ///   - tell: says why a typed password failed, before asking again.
-    public init(connect: @escaping Connect, ask: ((String) -> String?)?, tell: @escaping (String) -> Void) {
+    ///   - whyNotAsked: when `ask` is nil, why, in the failure's words.
+    public init(connect: @escaping Connect, ask: ((String) -> String?)?, tell: @escaping (String) -> Void,
+                whyNotAsked: String = "there is no terminal to ask on") {
         self.connect = connect
         self.ask = ask
         self.tell = tell
+        self.whyNotAsked = whyNotAsked
     }
 
     /// How many passwords are asked for at most: the first, and one retry after a wrong one.
@@ -58,7 +62,7 @@ public struct PasswordSignIn {
             throw Failure(message: failure.message)
         }
         guard let ask else {
-            throw Failure(message: "the server wants a password for user \(request.user) and there is no terminal to ask on: "
+            throw Failure(message: "the server wants a password for user \(request.user) and \(whyNotAsked): "
                           + "set PGPASSWORD, or add the password to ~/.pgpass (or the file PGPASSFILE names)")
         }
         for attempt in 1...Self.attempts {
