@@ -13,20 +13,29 @@ public final class PGConnection {
     var handle: OpaquePointer?
     let noticeBuffer = NoticeBuffer()
 
-    /// Opens a connection and fails with `.connectionFailed` and libpq's own message.
-    /// - Parameter connectionString: a `postgresql://` URI, `key=value` pairs, or "" for defaults.
-    public init(_ connectionString: String) throws(PGError) {
-        guard !connectionString.utf8.contains(0) else {
-            throw PGError(.invalidParameter, message: "the connection string contains a NUL character")
+    /// Opens a connection and fails with `.connectionFailed` and libpq's own message; when the
+    /// server wanted a password, the error's `passwordRequest` says whose (for a prompt).
+    /// - Parameters:
+    ///   - connectionString: a `postgresql://` URI, `key=value` pairs, or "" for defaults.
+    ///   - password: a password the program's user typed, used instead of one from the string,
+    ///     `PGPASSWORD` or `~/.pgpass`. It is kept by libpq for this connection only, so
+    ///     `reset()` signs in again with it and nothing is written anywhere.
+    public init(_ connectionString: String, password: String? = nil) throws(PGError) {
+        guard !connectionString.utf8.contains(0), !(password?.utf8.contains(0) ?? false) else {
+            throw PGError(.invalidParameter, message: "the connection string or password contains a NUL character")
         }
         // The user's string is expanded in place of dbname; client_encoding after it wins, so text
         // crosses the wire as UTF-8 whatever PGCLIENTENCODING says (Swift strings are UTF-8). It
-        // goes in the start-up packet, costs no round trip, and survives PQreset.
-        let connection = Self.connect([("dbname", connectionString), ("client_encoding", "UTF8")])
+        // goes in the start-up packet, costs no round trip, and survives PQreset. A typed
+        // password comes last, so it wins over one in the string (as psql's prompt does).
+        var parameters: [(keyword: String, value: String)] = [("dbname", connectionString), ("client_encoding", "UTF8")]
+        if let password { parameters.append(("password", password)) }
+        let connection = Self.connect(parameters)
         guard let connection, PQstatus(connection) == CONNECTION_OK else {
             let message = connection.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
+            let request = connection.flatMap { PGPasswordRequest.read(from: $0) }
             PQfinish(connection)
-            throw PGError(.connectionFailed, message: message)
+            throw PGError(.connectionFailed, message: message, passwordRequest: request)
         }
         handle = connection
         installNoticeReceiver(on: connection)

@@ -53,11 +53,14 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
     public let hint: String?
     /// The constraint that was violated, if any: lets callers tell one unique key from another.
     public let constraintName: String?
+    /// For a connection that could not be opened because the server wanted a password: whose,
+    /// and whether one was given. Nil for every other failure.
+    public let passwordRequest: PGPasswordRequest?
 
     /// Creates an error; `message` is trimmed of the trailing newline libpq adds.
     public init(
         _ code: Code, sqlState: SQLState? = nil, message: String, detail: String? = nil,
-        hint: String? = nil, constraintName: String? = nil
+        hint: String? = nil, constraintName: String? = nil, passwordRequest: PGPasswordRequest? = nil
     ) {
         self.code = code
         self.sqlState = sqlState
@@ -65,6 +68,7 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
         self.detail = detail?.trimmingTrailingNewlines()
         self.hint = hint?.trimmingTrailingNewlines()
         self.constraintName = constraintName
+        self.passwordRequest = passwordRequest
     }
 
     /// True when the connection is gone and must be reset before the next statement.

@@ -17,7 +17,9 @@ struct SupportDesk: ParsableCommand {
             (PGHOST, PGDATABASE, PGUSER, PGSERVICE, ~/.pgpass). With -c or -f, verify USER \
             without a CODE reads the code from stdin, keeping it out of the arguments ps shows. \
             Exit status: 0 every command succeeded, 1 bad usage, an unreadable file or a failed command (--on-error continue), \
-            2 could not connect or lost the connection, 3 stopped at the first failed command.
+            2 could not connect or lost the connection, 3 stopped at the first failed command. \
+            When the server wants a password and none is given, it is asked for on the terminal \
+            (hidden; once more after a wrong one), never without a terminal or with -w.
             """)
 
     @Option(name: .long, help: "A PostgreSQL URI or key=value connection string.")
@@ -41,6 +43,9 @@ struct SupportDesk: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("In a script, run up to N look-ups side by side on N connections (1–16); results stay in order.", valueName: "N"))
     var jobs: Int = 1
 
+    @Flag(name: [.short, .customLong("no-password")], help: "Never ask for a password (as psql's -w): fail when the server wants one that PGPASSWORD or ~/.pgpass does not give.")
+    var noPassword = false
+
     @Option(name: .customLong("reconnect-wait"), help: ArgumentHelp("After a lost connection, keep trying to reconnect for up to SECONDS (0–120, default 10), as a failover takes seconds; Ctrl-C stops waiting.", valueName: "SECONDS"))
     var reconnectWait: Int = 10
 
@@ -60,13 +65,19 @@ struct SupportDesk: ParsableCommand {
 
         let address = DatabaseAddress.resolve(flag: db)
         let connection: PGConnection
+        let password: String?
         let summary: ServerSummary
         do {
-            connection = try PGConnection(address)
+            let signedIn = try signIn(address).open()
+            connection = signedIn.connection
+            password = signedIn.typedPassword
             summary = try ServerSummary.read(from: connection)
         } catch {
-            if format == .json { Platform.printLine(StartupFailureLine.json(sqlState: error.sqlState?.rawValue, message: "could not connect: \(error.message)")) }
-            StandardError.write("support-desk: could not connect (\(DatabaseAddress.source(flag: db))): \(TerminalSafeText.escape(error.message, keepingLineBreaks: true))")
+            let message = (error as? PasswordSignIn.Failure)?.message ?? (error as? PGError)?.message ?? "\(error)"
+            if format == .json {
+                Platform.printLine(StartupFailureLine.json(sqlState: (error as? PGError)?.sqlState?.rawValue, message: "could not connect: \(message)"))
+            }
+            StandardError.write("support-desk: could not connect (\(DatabaseAddress.source(flag: db))): \(TerminalSafeText.escape(message, keepingLineBreaks: true))")
             throw ExitCode(ConsoleExitStatus.connection.rawValue)
         }
         defer { connection.close() }
@@ -78,7 +89,7 @@ struct SupportDesk: ParsableCommand {
             reconnectWait: .seconds(reconnectWait),
             terminalColumns: { Platform.terminalColumns() })
         let session = ConsoleSession(link: DatabaseLink(connection: connection), settings: settings)
-        session.connect = { try PGConnection(address) }
+        session.connect = { try PGConnection(address, password: password) }
         if !interactive && input.leavesStandardInputFree { session.readCode = StandardInputCodes().read }
         do {
             try session.start()
