@@ -32,7 +32,8 @@ import Glibc
             // msmtp and the SMTP conversation on a busy machine.
             #expect(mails.count == 1)
             #expect(elapsed < 3, "delivered \(elapsed) s after the commit")
-            #expect(try world.row(id).state == .sent)
+            // The mail is at the server before sendmail exits and the worker commits.
+            #expect(try world.waitUntil(seconds: 10) { try world.row(id).state == .sent })
             Thread.sleep(forTimeInterval: 0.5)
             #expect(try sink.mails().map(\.envelopeRecipients) == [["jane@acme.example"]])
             #expect(try world.connection.query("SELECT count(*)::int FROM portal.notifications WHERE id = $1::bigint", [ghost])
