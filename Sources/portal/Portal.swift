@@ -11,7 +11,7 @@ struct Portal: ParsableCommand {
         discussion: "Exit status: 0 success, 1 refusal or error, 2 the database cannot be reached.",
         subcommands: [
             Status.self, Migrate.self, CustomerCommands.self, UserCommands.self, TwoFactorCommands.self,
-            Login.self, Mandatory.self, AgentCommands.self, Seed.self, Chain.self, Serve.self,
+            Login.self, Mandatory.self, AgentCommands.self, Seed.self, Chain.self, Notify.self, Serve.self,
         ])
 
     /// Runs a subcommand. Bad usage exits 1 as documented, not ArgumentParser's 64; with
