@@ -16,6 +16,8 @@ struct AuditLogTests {
         try fixture.customer()
         try fixture.customer("XY-20001", name: "Zeta \u{202E}Networks")
         let jane = try fixture.enrolledMember("jane@acme.example", role: .administrator)
+        // Jane is an administrator; this is not a test of the second channel (SecondChannelTests).
+        try fixture.setSecondChannel(.nobody)
         let zed = try fixture.enrolledMember("zed@zeta.example", account: "XY-20001", name: "Zed")
         let kim = try fixture.agent("kim")
         let boss = try fixture.agent("boss", supervisor: true)
