@@ -11,9 +11,10 @@ public struct PortalRefusal: Error, Sendable, Equatable, CustomStringConvertible
             case ticketRequired = "DK008", requestConflict = "DK009", invalidArgument = "DK010"
             case auditAppendOnly = "DK011", notLocked = "DK012", customerNotFound = "DK013"
             case busy = "DK014", noSuchRecord = "DK015", notCommitted = "DK016"
-            case lookupLimitReached = "DK017", ownAction = "DK018"
+            case lookupLimitReached = "DK017", ownAction = "DK018", secondChannelRequired = "DK019"
             case alreadyEnrolled = "DK101", noPendingEnrolment = "DK102", notAdministrator = "DK103"
             case duplicateAccount = "DK104", duplicate = "DK105", invalidInput = "DK106"
+            case disputeLinkNotUsable = "DK107"
             case wrongCode = "DK120", replayedCode = "DK121"
         }
         fileprivate let base: Base
@@ -52,6 +53,9 @@ public struct PortalRefusal: Error, Sendable, Equatable, CustomStringConvertible
         public static let lookupLimitReached = Code(base: .lookupLimitReached)
         /// A supervisor tried to lift their own lock or limit.
         public static let ownAction = Code(base: .ownAction)
+        /// Policy (`second_channel_for`) asks this member's disable for the code mailed to their
+        /// address as well, and this agent has no matching one presented: run `send-code`.
+        public static let secondChannelRequired = Code(base: .secondChannelRequired)
         /// The member already has active 2FA.
         public static let alreadyEnrolled = Code(base: .alreadyEnrolled)
         /// There is no pending set-up to confirm.
@@ -64,6 +68,8 @@ public struct PortalRefusal: Error, Sendable, Equatable, CustomStringConvertible
         public static let duplicate = Code(base: .duplicate)
         /// A value does not have the required form.
         public static let invalidInput = Code(base: .invalidInput)
+        /// A dispute link is unknown, already used, or past its window.
+        public static let disputeLinkNotUsable = Code(base: .disputeLinkNotUsable)
         /// The authenticator code is not valid now. Raised by the portal itself, the only side
         /// that can read the secret, under the same contract as the database's refusals.
         public static let wrongCode = Code(base: .wrongCode)

@@ -129,6 +129,8 @@ public struct SupportAPI {
             createdAt: try row.decode(PGTimestamp.self, column: "created_at"),
             verifiedUntil: try row.decode(PGTimestamp?.self, column: "verified_until"))
         detail.codeClock = try codeClock(lookup: lookup)
+        detail.notifications = try notifications(lookup: lookup)
+        detail.suspensions = try suspensions(lookup: lookup)
         return detail
     }
 

@@ -53,6 +53,10 @@ public struct MemberDetail: Sendable, Equatable {
     public let verifiedUntil: PGTimestamp?
     /// What the member's recent sign-in codes say about their phone's clock.
     public var codeClock: CodeClock? = nil
+    /// The member's latest notifications (who was told of what, and delivery).
+    public var notifications: [MemberNotification] = []
+    /// Credentials support disables suspended, and whether the member disputed them.
+    public var suspensions: [Suspension] = []
 }
 
 /// What a member's sign-in codes of the last 24 hours say about their phone's clock: the

@@ -76,6 +76,12 @@ public struct PortalFixture {
         return EnrolledMember(memberID: id, email: email, totp: totp, recoveryCodes: codes)
     }
 
+    /// Sets whose disable needs the emailed second-channel code too. Tests of other rules that
+    /// disable an administrator set `.nobody`, where a disable is exactly as before.
+    public func setSecondChannel(_ policy: SecondChannelPolicy) throws {
+        try connection.query("UPDATE portal.settings SET second_channel_for = $1", [policy.rawValue])
+    }
+
     /// Chains every committed staged audit event, as the running `portal chain` would.
     @discardableResult
     public func chainAuditEvents() throws -> Int {

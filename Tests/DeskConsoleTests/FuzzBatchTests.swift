@@ -19,6 +19,8 @@ import TestSupport
         try withPortalFixture { fixture in
             try fixture.customer()
             _ = try fixture.enrolledMember("jane@acme.example", role: .administrator)
+            // Jane is an administrator; this is not a test of the second channel (SecondChannelTests).
+            try fixture.setSecondChannel(.nobody)
             try fixture.member("john@acme.example", name: "John Smith")
             return try body(fixture.database.uri(user: try fixture.agentRole("sam", supervisor: true)))
         }

@@ -22,6 +22,8 @@ import TestSupport
         try withPortalFixture { fixture in
             try fixture.customer()
             let jane = try fixture.enrolledMember("jane@acme.example", role: .administrator)
+            // Jane is an administrator; this is not a test of the second channel (SecondChannelTests).
+            try fixture.setSecondChannel(.nobody)
             try fixture.member("john@acme.example", name: "John Smith")
             let uri = fixture.database.uri(user: try fixture.agentRole("kim", supervisor: supervisor))
             let home = NSTemporaryDirectory() + "sd-home-\(UUID().uuidString.prefix(8))"

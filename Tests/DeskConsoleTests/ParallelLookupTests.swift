@@ -13,7 +13,7 @@ import TestSupport
 
     /// JSON lines with the run-to-run parts (times, request ids) blanked.
     func stable(_ text: String) -> String {
-        text.replacingOccurrences(of: #""(occurred_at|usable_until|request_id|two_factor_since|created_at|verified_until)":"[^"]*""#,
+        text.replacingOccurrences(of: #""(occurred_at|usable_until|request_id|two_factor_since|created_at|verified_until|suspended_at|dispute_until|ended_at|sent_at)":"[^"]*""#,
                                   with: #""$1":"…""#, options: .regularExpression)
     }
 

@@ -13,6 +13,8 @@ import TestSupport
         try withPortalFixture { fixture in
             try fixture.customer()
             let jane = try fixture.enrolledMember("jane@acme.example", role: .administrator)
+            // Jane is an administrator; this is not a test of the second channel (SecondChannelTests).
+            try fixture.setSecondChannel(.nobody)
             return try body(fixture, fixture.database.uri(user: try fixture.agentRole("kim")), jane)
         }
     }

@@ -23,6 +23,8 @@ struct TranscriptWorld {
         try fixture.customer("MS-10442", name: "Acme Hosting Ltd")
         try fixture.customer("NW-20417", name: "Northwind Traders")
         let jane = try fixture.enrolledMember("jane@acme.example", name: "Jane Doe", role: .administrator, phone: "+44 20 7946 0958")
+        // Jane is an administrator; this is not a test of the second channel (SecondChannelTests).
+        try fixture.setSecondChannel(.nobody)
         try fixture.member("john@acme.example", name: "John Smith", phone: "+44 20 7946 0011")
         let priya = try fixture.enrolledMember("priya@acme.example", name: "Priya Patel")
         try fixture.member("mallory@acme.example", name: "Mallory \u{1B}[2J\u{202E}evil")

@@ -16,6 +16,8 @@ struct AuditLogTests {
         try fixture.customer()
         try fixture.customer("XY-20001", name: "Zeta \u{202E}Networks")
         let jane = try fixture.enrolledMember("jane@acme.example", role: .administrator)
+        // Jane is an administrator; this is not a test of the second channel (SecondChannelTests).
+        try fixture.setSecondChannel(.nobody)
         let zed = try fixture.enrolledMember("zed@zeta.example", account: "XY-20001", name: "Zed")
         let kim = try fixture.agent("kim")
         let boss = try fixture.agent("boss", supervisor: true)
@@ -257,9 +259,18 @@ struct AuditLogTests {
             _ = try boss.clearLockout(memberID: admin.memberID, reason: "caller confirmed by video call")
             _ = try boss.clearAgentLockout(agent: kim.connection.user, reason: "agent retrained on reading codes")
             _ = try kim.verify(memberID: admin.memberID, code: admin.recoveryCodes[0].grouped)
+            // An administrator: the second channel too (the code read from the mail in the outbox).
+            _ = try kim.sendEmailCode(memberID: admin.memberID)
+            let mail = try #require(try fixture.outbox(kind: "email_code_sent").last?.body)
+            let range = try #require(mail.range(of: #"\n  [0-9]{6}\n"#, options: .regularExpression))
+            let code = mail[range].trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(try kim.presentEmailCode(memberID: admin.memberID, code: code) == .match)
             _ = try kim.disable(memberID: admin.memberID, reason: "lost phone, code verified", ticket: "SUP-10", requestID: UUID())
             let again = try fixture.enrolledMember("again@acme.example", name: "Again")
             _ = try boss.overrideDisable(memberID: again.memberID, reason: "no codes left, video check", ticket: "SUP-11", requestID: UUID())
+            // The real owner disputes the override with the link in their notice.
+            let notice = try #require(try fixture.outbox(kind: "2fa_disabled_override").first { $0.recipient == again.email })
+            try fixture.portal.confirmDispute(try #require(fixture.disputeToken(in: notice.body)))
             // Lock events join the log when the chainer chains the mismatch that started them.
             try fixture.chainAuditEvents()
             let actions = Set(try boss.auditLog(AuditLogFilter(limit: 100)).map(\.action.rawValue))
@@ -269,6 +280,7 @@ struct AuditLogTests {
                 "2fa_enabled", "2fa_disabled_self", "2fa_disabled_support", "2fa_disabled_override",
                 "recovery_verified", "recovery_failed", "recovery_locked", "agent_locked", "lock_cleared",
                 "mandatory_on", "mandatory_off", "recovery_codes_regenerated", "login_recovery_code",
+                "2fa_disputed", "email_code_sent",
             ])
             try verify(boss, anchor: nil)
         }

@@ -4,6 +4,7 @@ public enum CommandName: String, Sendable, CaseIterable {
     case find
     case show
     case verify
+    case sendCode = "send-code"
     case disable = "disable-2fa"
     case unlock
     case log

@@ -53,7 +53,14 @@ extension CommandRunner {
         report.fields.add("disabled", true)
         report.fields.add("override", override)
         report.fields.add("event", .record(eventRecord(event)))
+        // Who was told: read after the disable committed; a failure here must not hide the success.
+        let notified = (try? api.recipients(ofEvent: event.seq)) ?? []
+        report.fields.add("notified", .records(notified.map(Self.recipientShape.record)))
         report.human = [.line("✓ 2FA disabled for \(who): audit event #\(event.seq), ticket \(event.ticket ?? ticket).", .success)]
+        if !notified.isEmpty {
+            let list = notified.map { "\($0.recipient) (\($0.audience.rawValue))" }.joined(separator: ", ")
+            report.human.append(.line("Notified: \(list).", .plain))
+        }
         if detail.mandatory {
             report.human.append(.line("⚠ \(detail.accountNumber) enforces 2FA: \(who) must set it up again at the next login.", .warning))
         } else {

@@ -34,6 +34,8 @@ extension CommandRunner {
             report.fields.add("clock_offset_seconds", clock.offsetSeconds.map(Int64.init))
         }
         report.fields.add("events", .records(events.map(eventRecord)))
+        report.fields.add("notifications", .records(detail.notifications.map(Self.notificationShape.record)))
+        report.fields.add("disputes", .records(detail.suspensions.map(Self.suspensionShape.record)))
 
         guard wantsHuman else { return report }
         report.human = [.record(memberLines(detail))]
@@ -42,6 +44,14 @@ extension CommandRunner {
         if eventCount > 0 {
             report.human.append(.line("Recent events", .heading))
             report.human.append(events.isEmpty ? .line("(none)", .muted) : eventTable(events, withTarget: false))
+        }
+        if !detail.suspensions.isEmpty {
+            report.human.append(.line("Disputes", .heading))
+            report.human.append(suspensionTable(detail.suspensions))
+        }
+        if !detail.notifications.isEmpty {
+            report.human.append(.line("Notifications", .heading))
+            report.human.append(notificationTable(detail.notifications))
         }
         return report
     }

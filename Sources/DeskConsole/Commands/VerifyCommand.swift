@@ -32,6 +32,14 @@ extension CommandRunner {
 
         switch check.outcome {
         case .match:
+            if let emailed = try emailCode(command, memberID: target.id) {
+                let outcome = try database { try api.presentEmailCode(memberID: target.id, code: emailed) }
+                report.fields.add("email_code_outcome", outcome.rawValue)
+                guard outcome == .match else {
+                    report.failure = .refused("recovery code accepted, but \(Self.emailCodeSentence(outcome, who: who))")
+                    return report
+                }
+            }
             let until = check.usableUntil.map { " until \(times.deadline($0))" } ?? ""
             report.human.append(.line("✓ Code accepted for \(who): disable-2fa is allowed\(until).", .success))
         case .mismatch:

@@ -16,6 +16,9 @@ public final class SessionState {
     /// A disable sent but not answered (the connection dropped): looked up by its request id
     /// after reconnecting, never sent again blindly.
     public internal(set) var requestInFlight: RequestInFlight?
+    /// Members this session mailed a second-channel code to (`send-code`), so an interactive
+    /// `verify` asks for the emailed code too.
+    public internal(set) var emailCodesSent: Set<Int64> = []
 
     static let seenEmailLimit = 5_000
 

@@ -33,6 +33,14 @@ public struct AuditChainer {
         !(try connection.waitForNotifications(timeout: timeout)).isEmpty
     }
 
+    /// Deletes the secrets of credentials suspended by support disables whose dispute window has
+    /// passed; returns how many. The chainer is the trusted job that runs all the time, so it
+    /// does this each time round its loop.
+    @discardableResult
+    public func purgeExpiredSuspensions() throws -> Int {
+        try connection.query("SELECT portal.purge_suspended_credentials()").single().decode(Int.self, at: 0)
+    }
+
     /// Chains every event committed by now, in batches; returns how many it chained.
     @discardableResult
     public func chainPending() throws -> Int {

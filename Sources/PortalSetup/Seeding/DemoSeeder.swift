@@ -108,7 +108,8 @@ public struct DemoSeeder {
         return [
             CallScenario(title: "Lost phone", caller: "Jane Doe", email: "jane.doe@acme.example", account: Self.anchorAccount,
                          recoveryCode: jane[0].grouped,
-                         expectation: "find jane, verify the code (match), disable-2fa with a reason and a ticket"),
+                         expectation: "find jane, verify the code (match); she is an administrator, so by policy also send-code, "
+                             + "verify again with --email-code and the code from her mail, then disable-2fa with a reason and a ticket"),
             CallScenario(title: "Lost phone, customer enforces 2FA", caller: "Chloé Martin", email: "chloe.martin@northwind.example",
                          account: "NW-20417", recoveryCode: chloe[0].grouped,
                          expectation: "show warns that mandatory 2FA is on: after the disable she must set 2FA up again at login"),

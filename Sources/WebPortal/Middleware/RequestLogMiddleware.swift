@@ -17,11 +17,17 @@ struct RequestLogMiddleware: RouterMiddleware {
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         context.logger.info("request", metadata: [
             "method": .string(request.method.rawValue),
-            "path": .string(request.uri.path),
+            "path": .string(Self.loggedPath(request.uri.path)),
             "status": .stringConvertible(response.status.code),
             "ms": .string(String(format: "%.1f", milliseconds)),
         ])
         return response
+    }
+
+    /// The path as logged: a dispute link's token is a secret, so `/dispute/<token>` is logged
+    /// as `/dispute/…`.
+    static func loggedPath(_ path: String) -> String {
+        path.hasPrefix("/dispute/") ? "/dispute/…" : path
     }
 }
 

@@ -21,7 +21,7 @@ struct PageRenderer: Sendable {
             throw PortalStartError("the portal's stylesheet is missing from \(folder)")
         }
         stylesheet = ByteBuffer(bytes: css)
-        for name in ["sign-in", "code", "recovery", "security", "setup", "recovery-codes", "team", "message", "error"] {
+        for name in ["sign-in", "code", "recovery", "security", "setup", "recovery-codes", "team", "message", "error", "dispute"] {
             guard library.getTemplate(named: name) != nil else { throw PortalStartError("template \(name).mustache is missing") }
         }
     }

@@ -87,7 +87,7 @@ extension PortalSite {
         }
     }
 
-    private func recoveryCodesPage(_ visit: Visit, codes: [RecoveryCode], csrf: String?) -> Response {
+    func recoveryCodesPage(_ visit: Visit, codes: [RecoveryCode], csrf: String?) -> Response {
         var values = frame(visit, title: "Your recovery codes", csrf: csrf)
         let text = codes.map(\.grouped).joined(separator: "\n")
         values["codes"] = codes.map(\.grouped)

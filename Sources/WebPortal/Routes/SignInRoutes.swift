@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PortalCore
+import TOTPCore
 
 /// Sign-in, page by page: email and password, then the 6-digit code or a recovery code.
 extension PortalSite {
@@ -105,7 +106,8 @@ extension PortalSite {
         let typed = try form.required(field, label: template == "code" ? "code" : "recovery code")
         let newToken = SessionToken.generate()
         let email = visit.session.email, token = visit.token
-        let outcome = try await portal { api -> LoginOutcome in
+        let memberID = visit.session.memberID
+        let (outcome, owedCodes) = try await portal { api -> (LoginOutcome, [RecoveryCode]?) in
             let outcome = template == "code"
                 ? try api.signInCode(email: email, code: typed.filter { !$0.isWhitespace })
                 : try api.signInRecoveryCode(email: email, recoveryCode: typed)
@@ -113,11 +115,18 @@ extension PortalSite {
                 guard try api.advanceSession(token, to: newToken, stage: .signedIn, method: method) else {
                     throw PortalPageError.sessionEnded
                 }
+                // A credential a dispute restored owes new recovery codes: made now, shown once.
+                return (outcome, try api.issueOwedRecoveryCodes(memberID: memberID))
             }
-            return outcome
+            return (outcome, nil)
         }
         switch outcome {
         case .signedIn:
+            if let owedCodes {
+                var response = recoveryCodesPage(visit, codes: owedCodes, csrf: newToken.formToken)
+                SessionCookies.set(&response, SessionCookies.session, newToken)
+                return response
+            }
             var response = PageRenderer.redirect("/security")
             SessionCookies.set(&response, SessionCookies.session, newToken)
             return response

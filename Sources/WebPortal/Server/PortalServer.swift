@@ -61,6 +61,7 @@ public struct PortalServer: Sendable {
         site.addSecurityRoutes(to: router)
         site.addTeamRoutes(to: router)
         site.addSessionRoutes(to: router)
+        site.addDisputeRoutes(to: router)
         Self.refuseOtherMethods(on: router)
         return router
     }

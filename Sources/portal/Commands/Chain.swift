@@ -13,7 +13,9 @@ struct Chain: ParsableCommand {
             Support calls and the portal only stage audit events, so no open transaction can hold
             the chain. This service chains them in the order it sees them commit: it listens on
             the channel supportdesk_audit_staged, so an event is chained as soon as its transaction
-            commits, and looks again every --interval seconds in any case. Run it as a role
+            commits, and looks again every --interval seconds in any case. Each time round it also
+            deletes credentials suspended by support disables whose dispute window has passed
+            (portal.purge_suspended_credentials). Run it as a role
             in audit_chainer (or a superuser); several may run, they take turns on the chain head.
             After a lost connection it reconnects, waiting up to 30 s between tries.
             """)
@@ -29,8 +31,12 @@ struct Chain: ParsableCommand {
     func run() throws {
         if once {
             try PortalRunner.run(options) { connection in
-                let chained = try AuditChainer(connection: connection).chainPending()
-                return PortalReport(text: "chained \(chained) event\(chained == 1 ? "" : "s")", fields: ["chained": chained])
+                let chainer = AuditChainer(connection: connection)
+                let chained = try chainer.chainPending()
+                let purged = try chainer.purgeExpiredSuspensions()
+                return PortalReport(text: "chained \(chained) event\(chained == 1 ? "" : "s")"
+                                        + (purged > 0 ? "; deleted \(purged) suspended credential\(purged == 1 ? "" : "s") past the dispute window" : ""),
+                                    fields: ["chained": chained, "purged": purged])
             }
             return
         }
@@ -49,6 +55,8 @@ struct Chain: ParsableCommand {
                     // is announced to the wait below.
                     let chained = try chainer.chainPending()
                     if chained > 0 { FileHandle.standardError.write(Data("portal chain: chained \(chained)\n".utf8)) }
+                    let purged = try chainer.purgeExpiredSuspensions()
+                    if purged > 0 { FileHandle.standardError.write(Data("portal chain: deleted \(purged) suspended credentials past the dispute window\n".utf8)) }
                     try chainer.waitForStaged(timeout: interval)
                 }
             } catch let error as PGError where Self.isFinal(error) {
