@@ -314,11 +314,13 @@ BEGIN
 END
 $$;
 
--- The looked-at member's requested disables (with the look-up `show` recorded), newest first.
+-- The looked-at member's requested disables (with the look-up `show` recorded), newest first;
+-- the same columns as support.disable_requests.
 CREATE FUNCTION support.user_requests(p_lookup_id bigint)
 RETURNS TABLE (
-    request bigint, requested_at timestamptz, expires_at timestamptz, requested_by text, action text,
-    state text, decided_by text, decided_at timestamptz, disable_event bigint
+    request bigint, requested_at timestamptz, expires_at timestamptz, requested_by text, target text,
+    account_number text, action text, reason text, ticket text, state text, decided_by text,
+    decided_at timestamptz, disable_event bigint
 )
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -327,9 +329,13 @@ BEGIN
     PERFORM portal.require_agent();
     lookup := portal.answerable_lookup(p_lookup_id, 'detail');
     RETURN QUERY
-    SELECT r.request_event_id, r.requested_at, r.requested_at + s.approval_window, r.requested_by, r.action,
-           portal.request_state(r), r.decided_by, r.decided_at, r.disable_event_id
-      FROM portal.disable_requests r CROSS JOIN portal.settings s
+    SELECT r.request_event_id, r.requested_at, r.requested_at + s.approval_window, r.requested_by, m.email,
+           c.account_number::text, r.action, r.reason, r.ticket, portal.request_state(r), r.decided_by,
+           r.decided_at, r.disable_event_id
+      FROM portal.disable_requests r
+      JOIN portal.team_members m ON m.id = r.member_id
+      JOIN portal.customers c ON c.id = m.customer_id
+     CROSS JOIN portal.settings s
      WHERE r.member_id = lookup.member_id
      ORDER BY r.request_event_id DESC
      LIMIT 5;

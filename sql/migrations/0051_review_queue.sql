@@ -8,7 +8,7 @@
 -- Flags are computed by the database when the queue is read, never stored, so nobody can forge
 -- or clear one; each comes with a sentence. Their names and weights are
 -- portal.review_flag_kinds() (the Swift ReviewFlag type mirrors it; a test holds the two equal);
--- the riskiest item is the one whose flags weigh most.
+-- the riskiest item is the one whose flags weigh most. support.review_queue computes them.
 SET LOCAL ROLE supportdesk_owner;
 
 ALTER TABLE portal.settings
@@ -69,6 +69,8 @@ ALTER TABLE portal.reviews ENABLE ALWAYS TRIGGER reviews_no_truncate;
 -- The queue is a scan of these; the flags look up an agent's disables by day.
 CREATE INDEX audit_events_reviewable ON portal.audit_events ((coalesce(event_id, seq)))
     WHERE action IN ('2fa_disabled_support', '2fa_disabled_override', 'lock_cleared', '2fa_disputed');
+CREATE INDEX audit_events_reviewable_time ON portal.audit_events (occurred_at)
+    WHERE action IN ('2fa_disabled_support', '2fa_disabled_override', 'lock_cleared', '2fa_disputed');
 CREATE INDEX audit_staging_reviewable ON portal.audit_staging (event_id)
     WHERE action IN ('2fa_disabled_support', '2fa_disabled_override', 'lock_cleared', '2fa_disputed');
 CREATE INDEX audit_events_agent_disables ON portal.audit_events (actor, occurred_at)
@@ -76,129 +78,6 @@ CREATE INDEX audit_events_agent_disables ON portal.audit_events (actor, occurred
 CREATE INDEX audit_staging_agent_disables ON portal.audit_staging (actor, occurred_at)
     WHERE action IN ('2fa_disabled_support', '2fa_disabled_override');
 CREATE INDEX notifications_failed ON portal.notifications (event_id) WHERE state = 'failed';
-
--- An agent's disables (and overrides) from p_from to p_to.
-CREATE FUNCTION portal.agent_disables(p_actor text, p_from timestamptz, p_to timestamptz) RETURNS bigint
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT (SELECT count(*) FROM portal.audit_events e
-             WHERE e.actor = p_actor AND e.action IN ('2fa_disabled_support', '2fa_disabled_override')
-               AND e.occurred_at >= p_from AND e.occurred_at < p_to)
-         + (SELECT count(*) FROM portal.audit_staging e
-             WHERE e.actor = p_actor AND e.action IN ('2fa_disabled_support', '2fa_disabled_override')
-               AND e.occurred_at >= p_from AND e.occurred_at < p_to)
-$$;
-
--- The flags of one item, each with its sentence. Everything is read relative to the event's
--- own time, so a flag means the same whenever the queue is read (except those about what
--- happened after it: a dispute, a new address, a failed notification).
-CREATE FUNCTION portal.review_flags_of(
-    p_event_id bigint, p_occurred_at timestamptz, p_actor text, p_action text, p_member_id bigint
-) RETURNS TABLE (flag text, why text)
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    s portal.settings;
-    member portal.team_members;
-    is_disable boolean := p_action IN ('2fa_disabled_support', '2fa_disabled_override');
-    local_time timestamp;
-    day_start timestamptz;
-    day_count bigint;
-    median double precision;
-    n bigint;
-    names text;
-BEGIN
-    SELECT * INTO s FROM portal.settings;
-    IF p_member_id IS NOT NULL THEN
-        SELECT * INTO member FROM portal.team_members m WHERE m.id = p_member_id;
-    END IF;
-    IF member.role = 'administrator' THEN
-        flag := 'administrator';
-        why := format('%s is an administrator of their customer''s account', member.email);
-        RETURN NEXT;
-    END IF;
-    IF p_action = '2fa_disputed' THEN
-        flag := 'disputed';
-        why := format('%s disputed a support disable', coalesce(member.email, 'the member'));
-        RETURN NEXT;
-    ELSIF is_disable AND EXISTS (
-            SELECT FROM portal.all_events d
-             WHERE d.member_id = p_member_id AND d.action = '2fa_disputed' AND d.event_id > p_event_id) THEN
-        flag := 'disputed';
-        why := format('%s disputed it afterwards', member.email);
-        RETURN NEXT;
-    END IF;
-    IF is_disable THEN
-        SELECT string_agg(DISTINCT host(si.client_address), ', '), min(si.signed_in_at) INTO names, day_start
-          FROM portal.sign_ins si
-         WHERE si.member_id = p_member_id AND si.client_address IS NOT NULL
-           AND si.signed_in_at > p_occurred_at AND si.signed_in_at <= p_occurred_at + interval '12 hours'
-           AND NOT EXISTS (SELECT FROM portal.sign_ins o
-                            WHERE o.member_id = p_member_id AND o.client_address = si.client_address
-                              AND o.signed_in_at <= p_occurred_at);
-        IF names IS NOT NULL THEN
-            flag := 'new_address';
-            why := format('%s signed in from %s, never used before, %s after it', member.email, names,
-                          portal.spoken_interval(date_trunc('minute', day_start - p_occurred_at) + interval '1 minute'));
-            RETURN NEXT;
-        END IF;
-    END IF;
-    IF p_action = '2fa_disabled_override' THEN
-        flag := 'override';
-        why := format('%s disabled 2FA without a code check', p_actor);
-        RETURN NEXT;
-    END IF;
-    local_time := p_occurred_at AT TIME ZONE s.working_time_zone;
-    IF is_disable THEN
-        day_start := date_trunc('day', local_time) AT TIME ZONE s.working_time_zone;
-        day_count := portal.agent_disables(p_actor, day_start,
-                                           (date_trunc('day', local_time) + interval '1 day') AT TIME ZONE s.working_time_zone);
-        IF day_count >= s.busy_day_minimum THEN
-            SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY portal.agent_disables(p_actor,
-                       (date_trunc('day', local_time) - make_interval(days => d)) AT TIME ZONE s.working_time_zone,
-                       (date_trunc('day', local_time) - make_interval(days => d - 1)) AT TIME ZONE s.working_time_zone))
-              INTO median FROM generate_series(1, 30) d;
-            IF day_count > s.busy_day_factor * median THEN
-                flag := 'busy_agent';
-                why := format('%s made %s disables that day; their daily median over the 30 days before is %s',
-                              p_actor, day_count, trim_scale(median::numeric));
-                RETURN NEXT;
-            END IF;
-        END IF;
-    END IF;
-    IF p_member_id IS NOT NULL AND p_action <> '2fa_disputed' THEN
-        SELECT count(DISTINCT k.agent), string_agg(DISTINCT k.agent, ', ') INTO n, names
-          FROM portal.recovery_checks k
-         WHERE k.member_id = p_member_id AND k.checked_at > p_occurred_at - interval '24 hours' AND k.checked_at <= p_occurred_at;
-        IF n >= s.several_agents THEN
-            flag := 'several_agents';
-            why := format('%s agents checked codes for %s in the 24 hours before: %s', n, member.email, names);
-            RETURN NEXT;
-        END IF;
-        SELECT count(*) INTO n
-          FROM portal.recovery_checks k
-         WHERE k.member_id = p_member_id AND k.outcome = 'mismatch'
-           AND k.checked_at > p_occurred_at - interval '24 hours' AND k.checked_at <= p_occurred_at;
-        IF n > 0 THEN
-            flag := 'mismatches_first';
-            why := format('%s wrong code%s for %s in the 24 hours before', n, CASE WHEN n = 1 THEN ' was given' ELSE 's were given' END, member.email);
-            RETURN NEXT;
-        END IF;
-    END IF;
-    SELECT count(*) INTO n FROM portal.notifications x WHERE x.event_id = p_event_id AND x.state = 'failed';
-    IF n > 0 THEN
-        flag := 'notification_failed';
-        why := format('%s notification%s of it could not be delivered', n, CASE WHEN n = 1 THEN '' ELSE 's' END);
-        RETURN NEXT;
-    END IF;
-    IF NOT (extract(isodow FROM local_time)::integer = ANY (s.working_days))
-       OR local_time::time < s.working_hours_start OR local_time::time >= s.working_hours_end THEN
-        flag := 'after_hours';
-        why := format('at %s (%s), outside working hours %s–%s on days %s', to_char(local_time, 'Dy YYYY-MM-DD HH24:MI'),
-                      s.working_time_zone, to_char(s.working_hours_start, 'HH24:MI'), to_char(s.working_hours_end, 'HH24:MI'),
-                      array_to_string(s.working_days, ','));
-        RETURN NEXT;
-    END IF;
-END
-$$;
 
 -- Who may not review an item: its actor, and the requester and approver of a dual-controlled
 -- disable.
@@ -211,6 +90,12 @@ $$;
 -- The queue (supervisors). Pending items riskiest first (weight of their flags, then oldest
 -- first); with p_all, reviewed items too, newest first, with who reviewed them and how. Filters
 -- as in audit_log.
+--
+-- The flags are computed here, in one query, for every item the filters select (the order
+-- needs them all): each is an index probe per item, except busy_agent, which counts each agent's
+-- disables per day once for all the items of that agent and day. Everything is read relative to
+-- the event's own time, so a flag means the same whenever the queue is read, except those about
+-- what happened after it (a dispute, a new address, a failed notification).
 CREATE FUNCTION support.review_queue(
     p_all boolean DEFAULT false, p_since timestamptz DEFAULT NULL, p_until timestamptz DEFAULT NULL,
     p_agent text DEFAULT NULL, p_account text DEFAULT NULL, p_limit integer DEFAULT 50
@@ -237,10 +122,15 @@ BEGIN
         END IF;
     END IF;
     RETURN QUERY
-    WITH items AS (
+    WITH s AS MATERIALIZED (
+        SELECT * FROM portal.settings
+    ), items AS MATERIALIZED (
         SELECT e.event_id, e.occurred_at, e.actor, e.action, e.target, e.account_number, e.reason, e.ticket,
-               e.member_id, r.verdict, r.reviewer, r.note, r.reviewed_at, r.review_event_id
+               e.member_id, r.verdict, r.reviewer, r.note, r.reviewed_at, r.review_event_id,
+               (e.occurred_at AT TIME ZONE s.working_time_zone) AS local_time,
+               e.action IN ('2fa_disabled_support', '2fa_disabled_override') AS is_disable
           FROM portal.all_events e
+          CROSS JOIN s
           LEFT JOIN portal.reviews r ON r.item_event_id = e.event_id
          WHERE e.action IN ('2fa_disabled_support', '2fa_disabled_override', 'lock_cleared', '2fa_disputed')
            AND (p_all OR r.item_event_id IS NULL)
@@ -248,21 +138,105 @@ BEGIN
            AND (p_until IS NULL OR e.occurred_at < p_until)
            AND (p_agent IS NULL OR e.actor = p_agent)
            AND (customer IS NULL OR e.customer_id = customer)
-    ), flagged AS (
-        SELECT i.*, f.score, f.flags
-          FROM items i
+         -- Signed-off items too: newest first, so only the page needs its flags. Pending ones
+         -- are ordered by their flags, which all of them need.
+         ORDER BY e.event_id DESC
+         LIMIT CASE WHEN p_all THEN p_limit END
+    ), agent_days AS MATERIALIZED (
+        -- Each agent and local day with a disable in the queue.
+        SELECT DISTINCT i.actor, i.local_time::date AS day FROM items i WHERE i.is_disable
+    ), day_counts AS MATERIALIZED (
+        -- Those agents' disables per local day, from 30 days before the first to the last.
+        SELECT e.actor, (e.occurred_at AT TIME ZONE s.working_time_zone)::date AS day, count(*) AS n
+          FROM portal.all_events e CROSS JOIN s
+         WHERE e.action IN ('2fa_disabled_support', '2fa_disabled_override')
+           AND e.actor IN (SELECT d.actor FROM agent_days d)
+           AND e.occurred_at >= (((SELECT min(d.day) FROM agent_days d) - 30)::timestamp AT TIME ZONE s.working_time_zone)
+           AND e.occurred_at < (((SELECT max(d.day) FROM agent_days d) + 1)::timestamp AT TIME ZONE s.working_time_zone)
+         GROUP BY 1, 2
+    ), busy AS MATERIALIZED (
+        -- The day's count against the median of the 30 days before (days without any count 0).
+        SELECT d.actor, d.day, max(coalesce(c.n, 0)) FILTER (WHERE g = 0) AS n,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY coalesce(c.n, 0)) FILTER (WHERE g > 0) AS median
+          FROM agent_days d
+         CROSS JOIN generate_series(0, 30) g
+          LEFT JOIN day_counts c ON c.actor = d.actor AND c.day = d.day - g
+         GROUP BY d.actor, d.day
+    ), found AS (
+        SELECT i.event_id, f.flag, f.why
+          FROM items i CROSS JOIN s
          CROSS JOIN LATERAL (
-             SELECT coalesce(sum(k.weight), 0)::integer AS score,
-                    coalesce(jsonb_agg(jsonb_build_object('flag', x.flag, 'why', x.why) ORDER BY k.weight DESC, x.flag), '[]')::text AS flags
-               FROM portal.review_flags_of(i.event_id, i.occurred_at, i.actor, i.action, i.member_id) x
-               JOIN portal.review_flag_kinds() k ON k.flag = x.flag) f
+            SELECT 'administrator' AS flag, format('%s is an administrator of their customer''s account', m.email) AS why
+              FROM portal.team_members m WHERE m.id = i.member_id AND m.role = 'administrator'
+            UNION ALL
+            SELECT 'disputed', format('%s disputed a support disable', i.target) WHERE i.action = '2fa_disputed'
+            UNION ALL
+            SELECT 'disputed', format('%s disputed it afterwards', i.target)
+             WHERE i.is_disable AND EXISTS (
+                   -- a dispute after it, and before the member's next disable
+                   SELECT FROM portal.all_events d
+                    WHERE d.member_id = i.member_id AND d.action = '2fa_disputed' AND d.event_id > i.event_id
+                      AND NOT EXISTS (SELECT FROM portal.all_events n
+                                       WHERE n.member_id = i.member_id AND n.event_id > i.event_id AND n.event_id < d.event_id
+                                         AND n.action IN ('2fa_disabled_support', '2fa_disabled_override')))
+            UNION ALL
+            SELECT 'new_address', format('%s signed in from %s, never used before, %s after it', i.target, x.addresses,
+                                         portal.spoken_interval(date_trunc('minute', x.first_at - i.occurred_at) + interval '1 minute'))
+              FROM (SELECT string_agg(DISTINCT host(si.client_address), ', ') AS addresses, min(si.signed_in_at) AS first_at
+                      FROM portal.sign_ins si
+                     WHERE si.member_id = i.member_id AND si.client_address IS NOT NULL
+                       AND si.signed_in_at > i.occurred_at AND si.signed_in_at <= i.occurred_at + interval '12 hours'
+                       AND NOT EXISTS (SELECT FROM portal.sign_ins o
+                                        WHERE o.member_id = i.member_id AND o.client_address = si.client_address
+                                          AND o.signed_in_at <= i.occurred_at)) x
+             WHERE i.is_disable AND x.addresses IS NOT NULL
+            UNION ALL
+            SELECT 'override', format('%s disabled 2FA without a code check', i.actor) WHERE i.action = '2fa_disabled_override'
+            UNION ALL
+            SELECT 'several_agents', format('%s agents checked codes for %s in the 24 hours before: %s', x.n, i.target, x.names)
+              FROM (SELECT count(DISTINCT k.agent) AS n, string_agg(DISTINCT k.agent, ', ') AS names
+                      FROM portal.recovery_checks k
+                     WHERE k.member_id = i.member_id
+                       AND k.checked_at > i.occurred_at - interval '24 hours' AND k.checked_at <= i.occurred_at) x
+             WHERE i.member_id IS NOT NULL AND i.action <> '2fa_disputed' AND x.n >= s.several_agents
+            UNION ALL
+            SELECT 'mismatches_first', format('%s wrong code%s for %s in the 24 hours before', x.n,
+                                              CASE WHEN x.n = 1 THEN ' was given' ELSE 's were given' END, i.target)
+              FROM (SELECT count(*) AS n FROM portal.recovery_checks k
+                     WHERE k.member_id = i.member_id AND k.outcome = 'mismatch'
+                       AND k.checked_at > i.occurred_at - interval '24 hours' AND k.checked_at <= i.occurred_at) x
+             WHERE i.member_id IS NOT NULL AND i.action <> '2fa_disputed' AND x.n > 0
+            UNION ALL
+            SELECT 'notification_failed', format('%s notification%s of it could not be delivered', x.n, CASE WHEN x.n = 1 THEN '' ELSE 's' END)
+              FROM (SELECT count(*) AS n FROM portal.notifications z WHERE z.event_id = i.event_id AND z.state = 'failed') x
+             WHERE x.n > 0
+            UNION ALL
+            SELECT 'after_hours', format('at %s (%s), outside working hours %s–%s on days %s',
+                                         to_char(i.local_time, 'Dy YYYY-MM-DD HH24:MI'), s.working_time_zone,
+                                         to_char(s.working_hours_start, 'HH24:MI'), to_char(s.working_hours_end, 'HH24:MI'),
+                                         array_to_string(s.working_days, ','))
+             WHERE NOT (extract(isodow FROM i.local_time)::integer = ANY (s.working_days))
+                OR i.local_time::time < s.working_hours_start OR i.local_time::time >= s.working_hours_end
+         ) f
+        UNION ALL
+        SELECT i.event_id, 'busy_agent', format('%s made %s disables that day; their daily median over the 30 days before is %s',
+                                                i.actor, b.n, trim_scale(b.median::numeric))
+          FROM items i
+          JOIN busy b ON b.actor = i.actor AND b.day = i.local_time::date
+         CROSS JOIN s
+         WHERE i.is_disable AND b.n >= s.busy_day_minimum AND b.n > s.busy_day_factor * b.median
+    ), scored AS (
+        SELECT f.event_id, sum(k.weight)::integer AS score,
+               jsonb_agg(jsonb_build_object('flag', f.flag, 'why', f.why) ORDER BY k.weight DESC, f.flag)::text AS flags
+          FROM found f JOIN portal.review_flag_kinds() k ON k.flag = f.flag
+         GROUP BY f.event_id
     )
-    SELECT f.event_id, f.occurred_at, f.actor, f.action, f.target, f.account_number, f.reason, f.ticket,
-           (SELECT q.decided_by FROM portal.disable_requests q WHERE q.disable_event_id = f.event_id),
-           f.score, f.flags, f.verdict, f.reviewer, f.note, f.reviewed_at, f.review_event_id
-      FROM flagged f
-     ORDER BY CASE WHEN p_all THEN 0 ELSE f.score END DESC,
-              CASE WHEN p_all THEN -f.event_id ELSE f.event_id END
+    SELECT i.event_id, i.occurred_at, i.actor, i.action, i.target, i.account_number, i.reason, i.ticket,
+           (SELECT q.decided_by FROM portal.disable_requests q WHERE q.disable_event_id = i.event_id),
+           coalesce(x.score, 0), coalesce(x.flags, '[]'), i.verdict, i.reviewer, i.note, i.reviewed_at, i.review_event_id
+      FROM items i LEFT JOIN scored x ON x.event_id = i.event_id
+     ORDER BY CASE WHEN p_all THEN 0 ELSE coalesce(x.score, 0) END DESC,
+              CASE WHEN p_all THEN -i.event_id ELSE i.event_id END
      LIMIT p_limit;
 END
 $$;
@@ -347,14 +321,15 @@ COMMENT ON FUNCTION support.review_flag_kinds() IS
     'Every review flag the database computes: its name, weight in the ordering and meaning.';
 
 REVOKE ALL ON FUNCTION portal.reviewable_actions(), portal.review_flag_kinds(),
-    portal.agent_disables(text, timestamptz, timestamptz),
-    portal.review_flags_of(bigint, timestamptz, text, text, bigint),
     portal.item_parties(bigint, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION support.review_queue(boolean, timestamptz, timestamptz, text, text, integer),
     support.review_item(bigint, text, text), support.user_reviews(bigint), support.review_flag_kinds() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION support.review_queue(boolean, timestamptz, timestamptz, text, text, integer),
     support.review_item(bigint, text, text), support.user_reviews(bigint), support.review_flag_kinds() TO support_agent;
 ALTER FUNCTION support.review_queue(boolean, timestamptz, timestamptz, text, text, integer) SET lock_timeout = '3s';
+-- The queue is one large query whose plan PostgreSQL's JIT would compile on every call: 8 s of
+-- compiling for a query that runs in 1.5 s without it (BENCHMARKS.md).
+ALTER FUNCTION support.review_queue(boolean, timestamptz, timestamptz, text, text, integer) SET jit = off;
 ALTER FUNCTION support.review_item(bigint, text, text) SET lock_timeout = '3s';
 ALTER FUNCTION support.user_reviews(bigint) SET lock_timeout = '3s';
 ALTER FUNCTION support.review_flag_kinds() SET lock_timeout = '3s';
