@@ -124,6 +124,7 @@ struct DisableTests {
     @Test("a supervisor overrides without a code, recorded as an override, once under concurrency")
     func override() throws {
         try withPortalFixture { fixture in
+            try fixture.setApprovalPolicy(.nobody)   // the override takes effect at once
             try fixture.customer()
             let jane = try fixture.enrolledMember("jane@acme.example")
             let boss = try fixture.agent("boss", supervisor: true)
