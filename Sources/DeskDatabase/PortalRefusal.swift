@@ -16,6 +16,8 @@ public struct PortalRefusal: Error, Sendable, Equatable, CustomStringConvertible
             case duplicateAccount = "DK104", duplicate = "DK105", invalidInput = "DK106"
             case disputeLinkNotUsable = "DK107"
             case wrongCode = "DK120", replayedCode = "DK121"
+            case notReviewable = "DK200", ownReview = "DK201", alreadyReviewed = "DK202", noteRequired = "DK203"
+            case noSuchRequest = "DK204", requestDecided = "DK205", requestExpired = "DK206"
         }
         fileprivate let base: Base
 
@@ -75,6 +77,23 @@ public struct PortalRefusal: Error, Sendable, Equatable, CustomStringConvertible
         public static let wrongCode = Code(base: .wrongCode)
         /// The authenticator code was already used (raised by the portal, as `wrongCode`).
         public static let replayedCode = Code(base: .replayedCode)
+
+        /// The event named is no item of the review queue (only disables, overrides, unlocks and
+        /// disputes are).
+        public static let notReviewable = Code(base: .notReviewable)
+        /// A supervisor tried to review, or approve, an action of their own: dual control means
+        /// a second person.
+        public static let ownReview = Code(base: .ownReview)
+        /// The item was signed off already (by the reviewer the message names).
+        public static let alreadyReviewed = Code(base: .alreadyReviewed)
+        /// A concern was raised without a note saying what is wrong.
+        public static let noteRequired = Code(base: .noteRequired)
+        /// No requested disable has that number.
+        public static let noSuchRequest = Code(base: .noSuchRequest)
+        /// The requested disable was approved or rejected already.
+        public static let requestDecided = Code(base: .requestDecided)
+        /// The requested disable is past its approval window, or the member enrolled again since.
+        public static let requestExpired = Code(base: .requestExpired)
 
         /// The SQLSTATE, e.g. `DK005`.
         public var sqlState: String { base.rawValue }

@@ -95,6 +95,15 @@ public struct SupportAPI {
         return (detail, try events(lookup: lookup, limit: eventLimit))
     }
 
+    /// As `detailAndEvents`, with the review state of the member's queue items and their
+    /// requested disables (what `show` tells about oversight), still one recorded look-up.
+    public func detailEventsAndOversight(memberID: Int64, eventLimit: Int) throws -> (MemberDetail, [AuditEvent], MemberOversight) {
+        let lookup = try requestDetail(memberID: memberID)
+        let detail = try detail(lookup: lookup)
+        let events = eventLimit == 0 ? [] : try events(lookup: lookup, limit: eventLimit)
+        return (detail, events, try oversight(lookup: lookup))
+    }
+
     /// A member's most recent events, newest first (one recorded look-up).
     public func events(memberID: Int64, limit: Int = 10) throws -> [AuditEvent] {
         try events(lookup: try requestDetail(memberID: memberID), limit: limit)

@@ -82,6 +82,12 @@ public struct PortalFixture {
         try connection.query("UPDATE portal.settings SET second_channel_for = $1", [policy.rawValue])
     }
 
+    /// Sets which disables wait for a second approver (`approval_required_for`): tests of an
+    /// override taking effect at once say `.nobody`, as a deployment without dual control would.
+    public func setApprovalPolicy(_ policy: ApprovalPolicy) throws {
+        try connection.query("UPDATE portal.settings SET approval_required_for = $1", [policy.rawValue])
+    }
+
     /// Chains every committed staged audit event, as the running `portal chain` would.
     @discardableResult
     public func chainAuditEvents() throws -> Int {

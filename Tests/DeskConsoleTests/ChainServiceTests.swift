@@ -1,3 +1,4 @@
+import DeskDatabase
 import Foundation
 import PGClient
 import Testing
@@ -12,6 +13,7 @@ import Glibc
 @Suite struct ChainServiceTests {
     @Test func theServiceChainsACommitWithinAFewSecondsThoughItsPollIsAMinute() throws {
         try withPortalFixture { fixture in
+            try fixture.setApprovalPolicy(.nobody)   // the override takes effect at once
             try fixture.customer()
             let jane = try fixture.enrolledMember("jane@acme.example")
             let uri = fixture.database.uri(user: try fixture.agentRole("sam", supervisor: true))

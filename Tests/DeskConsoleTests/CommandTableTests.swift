@@ -13,8 +13,11 @@ import Testing
 
     @Test func onlyCommandsThatChangeNothingAreLookUps() {
         let lookUps = Set(CommandTable.all.filter(\.isLookUp).map(\.command))
-        #expect(lookUps == [.find, .show, .log, .logVerify, .logAnchor, .whoami, .help])
+        #expect(lookUps == [.find, .show, .log, .logVerify, .logAnchor, .review, .requests, .whoami, .help])
         #expect(!CommandTable.spec(.verify).isLookUp)
+        for signOff in [CommandName.reviewApprove, .reviewConcern, .approve, .reject] {
+            #expect(!CommandTable.spec(signOff).isLookUp, "\(signOff) changes the log")
+        }
         #expect(!CommandTable.spec(.disable).isLookUp)
     }
 

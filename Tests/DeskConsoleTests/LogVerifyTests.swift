@@ -1,3 +1,4 @@
+import DeskDatabase
 import PGClient
 import Foundation
 import Testing
@@ -9,6 +10,7 @@ import TestSupport
 @Suite struct LogVerifyTests {
     @Test func anAnchorVerifiesAndTamperingIsCaught() throws {
         try withPortalFixture { fixture in
+            try fixture.setApprovalPolicy(.nobody)   // the override takes effect at once
             try fixture.customer()
             let jane = try fixture.enrolledMember("jane@acme.example")
             let uri = fixture.database.uri(user: try fixture.agentRole("sam", supervisor: true))

@@ -1,3 +1,4 @@
+import DeskDatabase
 import DeskConsole
 import Foundation
 import PGClient
@@ -27,6 +28,7 @@ import TestSupport
     /// database's words, with its code; nothing is disabled.
     @Test func aDisableIsCheckedByTheDatabaseBeforeConfirmation() throws {
         try withPortalFixture { fixture in
+            try fixture.setApprovalPolicy(.nobody)   // the override takes effect at once
             try fixture.customer()
             let jane = try fixture.enrolledMember("jane@acme.example")
             let uri = fixture.database.uri(user: try fixture.agentRole("sam", supervisor: true))

@@ -1,4 +1,5 @@
 import TOTPCore
+import DeskDatabase
 import DeskConsole
 import Foundation
 import PGClient
@@ -8,8 +9,9 @@ import TestSupport
 /// Runs a transcript file through the console engine against a real database and returns the
 /// transcript as it came out, normalised (times, ids, role names) for comparison.
 ///
-/// A transcript is lines of: `# comment`, `@as agent|supervisor`, `@format table|json|csv`,
-/// `@interactive` / `@batch` (each directive starts a fresh session), `> command`, `< answer`
+/// A transcript is lines of: `# comment`, `@as agent|supervisor|second` (a second supervisor), `@format table|json|csv`,
+/// `@interactive` / `@batch`, `@approval nobody|overrides|administrators|everyone` (the dual-control
+/// policy from then on), `@working-hours always` (each directive starts a fresh session), `> command`, `< answer`
 /// to a question the command asks, then the expected output: plain lines for stdout, `! ` for
 /// stderr, `? ` for a question asked, `= N` for a non-zero exit status.
 struct TranscriptRunner {
@@ -35,10 +37,15 @@ struct TranscriptRunner {
                 out.append(line)
                 let words = line.dropFirst().split(separator: " ").map(String.init)
                 switch words.first {
-                case "as": role = words.last == "supervisor" ? world.supervisor : world.agent
+                case "as": role = words.last == "supervisor" ? world.supervisor : words.last == "second" ? world.secondSupervisor : world.agent
                 case "format": format = OutputFormat(rawValue: words.last ?? "") ?? .table
                 case "interactive": interactive = true
                 case "batch": interactive = false
+                case "working-hours":   // `always`: no item is after hours, whenever the test runs
+                    try world.fixture.connection.query("UPDATE portal.settings SET working_days = '{1,2,3,4,5,6,7}', working_hours_start = '00:00', working_hours_end = '23:59:59.999999'")
+                case "approval":
+                    guard let policy = ApprovalPolicy(rawValue: words.last ?? "") else { out.append("! unknown policy"); break }
+                    try world.fixture.setApprovalPolicy(policy)
                 default: out.append("! unknown directive")
                 }
                 session = nil
@@ -87,6 +94,7 @@ struct TranscriptRunner {
     func normalise(_ line: String) -> String {
         var text = line
             .replacingOccurrences(of: world.supervisor, with: "{supervisor}")
+            .replacingOccurrences(of: world.secondSupervisor, with: "{second}")
             .replacingOccurrences(of: world.agent, with: "{agent}")
             .replacingOccurrences(of: world.fixture.database.name, with: "{database}")
         for (name, member) in world.enrolled {

@@ -17,6 +17,8 @@ struct TranscriptWorld {
     /// The agent and supervisor login roles (unique in the cluster, so replaced in output).
     let agent: String
     let supervisor: String
+    /// A second supervisor, for dual control (approving another's request, reviewing another's action).
+    let secondSupervisor: String
 
     init(_ fixture: PortalFixture) throws {
         self.fixture = fixture
@@ -35,6 +37,7 @@ struct TranscriptWorld {
         enrolled = ["jane": jane, "priya": priya, "chloe": chloe, "olivia": olivia]
         agent = try Self.role(fixture, "kim", supervisor: false)
         supervisor = try Self.role(fixture, "sam", supervisor: true)
+        secondSupervisor = try Self.role(fixture, "ria", supervisor: true)
     }
 
     private static func role(_ fixture: PortalFixture, _ base: String, supervisor: Bool) throws -> String {
@@ -46,6 +49,7 @@ struct TranscriptWorld {
     /// Input with `{jane.code1}`, `{jane.code1.misheard}`, `{wrong.code}`, `{agent}` replaced.
     func expand(_ line: String) -> String {
         var text = line.replacingOccurrences(of: "{agent}", with: agent).replacingOccurrences(of: "{supervisor}", with: supervisor)
+            .replacingOccurrences(of: "{second}", with: secondSupervisor)
         while let open = text.range(of: "{"), let close = text.range(of: "}", range: open.upperBound..<text.endIndex) {
             let key = String(text[open.upperBound..<close.lowerBound])
             text.replaceSubrange(open.lowerBound..<close.upperBound, with: value(for: key))

@@ -25,6 +25,7 @@ struct AuditLogTests {
         _ = try kim.verify(memberID: jane.memberID, code: jane.recoveryCodes[0].grouped)
         _ = try kim.disable(memberID: jane.memberID, reason: "caller lost phone — ticket ✓", ticket: "SUP-1", requestID: UUID())
         try fixture.portal.setMandatory(account: "MS-10442", administratorEmail: jane.email, on: true)
+        try fixture.setApprovalPolicy(.nobody)   // the override takes effect at once
         _ = try boss.overrideDisable(memberID: zed.memberID, reason: "no codes left; video check", ticket: "SUP-2", requestID: UUID())
         try fixture.chainAuditEvents()
         return (kim, boss, jane)
@@ -267,10 +268,23 @@ struct AuditLogTests {
             #expect(try kim.presentEmailCode(memberID: admin.memberID, code: code) == .match)
             _ = try kim.disable(memberID: admin.memberID, reason: "lost phone, code verified", ticket: "SUP-10", requestID: UUID())
             let again = try fixture.enrolledMember("again@acme.example", name: "Again")
-            _ = try boss.overrideDisable(memberID: again.memberID, reason: "no codes left, video check", ticket: "SUP-11", requestID: UUID())
+            // Dual control (the default policy holds overrides) and the review queue's sign-offs.
+            let second = try fixture.agent("second", supervisor: true)
+            defer { second.connection.close() }
+            let request = try boss.overrideDisable(memberID: again.memberID, reason: "no codes left, video check", ticket: "SUP-11", requestID: UUID())
+            let override = try second.approveDisable(request: request.seq, note: nil)
             // The real owner disputes the override with the link in their notice.
             let notice = try #require(try fixture.outbox(kind: "2fa_disabled_override").first { $0.recipient == again.email })
             try fixture.portal.confirmDispute(try #require(fixture.disputeToken(in: notice.body)))
+            let spare = try fixture.enrolledMember("spare@acme.example", name: "Spare")
+            let other = try boss.overrideDisable(memberID: spare.memberID, reason: "no codes left, video check", ticket: "SUP-12", requestID: UUID())
+            _ = try second.rejectDisable(request: other.seq, note: "caller could not be identified")
+            // The approver may not review the override; the queue names kim's disable for them.
+            #expect(refusal { _ = try second.review(item: override.seq, verdict: .approved, note: nil) } == .ownReview)
+            let disable = try boss.reviewQueue(ReviewFilter()).first { $0.action == .twoFactorDisabledSupport && $0.actor == kim.connection.user }
+            _ = try second.review(item: try #require(disable).item, verdict: .concern, note: "administrator disabled on one code")
+            let unlock = try boss.reviewQueue(ReviewFilter()).first { $0.action == .lockCleared && $0.actor == boss.connection.user }
+            _ = try second.review(item: try #require(unlock).item, verdict: .approved, note: nil)
             // Lock events join the log when the chainer chains the mismatch that started them.
             try fixture.chainAuditEvents()
             let actions = Set(try boss.auditLog(AuditLogFilter(limit: 100)).map(\.action.rawValue))
@@ -281,6 +295,7 @@ struct AuditLogTests {
                 "recovery_verified", "recovery_failed", "recovery_locked", "agent_locked", "lock_cleared",
                 "mandatory_on", "mandatory_off", "recovery_codes_regenerated", "login_recovery_code",
                 "2fa_disputed", "email_code_sent",
+                "review_approved", "review_concern", "disable_requested", "disable_approved", "disable_rejected",
             ])
             try verify(boss, anchor: nil)
         }

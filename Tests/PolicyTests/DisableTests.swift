@@ -66,8 +66,31 @@ struct DisableTests {
             let kim = try fixture.agent("kim")
             defer { kim.connection.close() }
             _ = try kim.verify(memberID: jane.memberID, code: jane.recoveryCodes[0].grouped)
-            try fixture.connection.query("UPDATE portal.recovery_checks SET checked_at = checked_at - interval '11 minutes'")
+            try fixture.connection.query("UPDATE portal.recovery_checks SET checked_at = checked_at - interval '12 minutes 30 seconds'")
+            try fixture.connection.query("UPDATE portal.totp_credentials SET activated_at = activated_at - interval '1 hour'")
             #expect(refusal { _ = try kim.disable(memberID: jane.memberID, reason: "caller lost phone, verified", ticket: "SUP-1", requestID: UUID()) } == .notVerified)
+            // The refusal says which of the three it is (issue 14): expired, how long ago.
+            #expect(message { _ = try kim.disable(memberID: jane.memberID, reason: "caller lost phone, verified", ticket: "SUP-1", requestID: UUID()) }
+                    == "your match for jane@acme.example expired 3 minutes ago (a match allows a disable for 10 minutes): verify a recovery code again")
+            _ = try kim.verify(memberID: jane.memberID, code: jane.recoveryCodes[1].grouped)
+            _ = try kim.disable(memberID: jane.memberID, reason: "caller lost phone, verified", ticket: "SUP-1", requestID: UUID())
+            let uri = try fixture.portal.beginEnrolment(email: jane.email)
+            _ = try fixture.portal.confirmEnrolment(email: jane.email, code: try uri.makeTOTP()!.code(at: Int64(Date().timeIntervalSince1970)))
+            #expect(message { _ = try kim.disable(memberID: jane.memberID, reason: "caller lost phone again", ticket: "SUP-2", requestID: UUID()) }
+                    == "verify a recovery code of jane@acme.example first: a disable needs your own match from the last 10 minutes",
+                    "a match from before the new enrolment does not count, and the sentence says so")
+        }
+    }
+
+    /// The message a refused call raised.
+    func message(_ call: () throws -> Void) -> String? {
+        do {
+            try call()
+            return nil
+        } catch let error as PGError {
+            return error.message
+        } catch {
+            return nil
         }
     }
 
@@ -124,6 +147,7 @@ struct DisableTests {
     @Test("a supervisor overrides without a code, recorded as an override, once under concurrency")
     func override() throws {
         try withPortalFixture { fixture in
+            try fixture.setApprovalPolicy(.nobody)   // the override takes effect at once
             try fixture.customer()
             let jane = try fixture.enrolledMember("jane@acme.example")
             let boss = try fixture.agent("boss", supervisor: true)

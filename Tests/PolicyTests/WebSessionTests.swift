@@ -45,6 +45,7 @@ import TOTPCore
 
     @Test func theMembersOwnDisableAndASupervisorsOverrideEndTheSessions() throws {
         try withPortalFixture { fixture in
+            try fixture.setApprovalPolicy(.nobody)   // the override takes effect at once
             try fixture.customer()
             let jane = try fixture.enrolledMember("jane@acme.example")
             let (portal, token) = try portalSession(fixture, jane.email)

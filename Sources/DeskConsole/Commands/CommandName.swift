@@ -10,6 +10,12 @@ public enum CommandName: String, Sendable, CaseIterable {
     case log
     case logVerify = "log verify"
     case logAnchor = "log anchor"
+    case review
+    case reviewApprove = "review approve"
+    case reviewConcern = "review concern"
+    case requests
+    case approve
+    case reject
     case whoami
     case help
     case quit

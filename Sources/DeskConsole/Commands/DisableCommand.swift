@@ -1,4 +1,5 @@
 import Foundation
+import PGClient
 import DeskDatabase
 import SupportClient
 
@@ -48,6 +49,7 @@ extension CommandRunner {
             throw error
         }
 
+        if event.action == .disableRequested { return try requested(command, event, detail: detail, override: override) }
         report.fields.add("member_id", target.id)
         report.fields.add("email", detail.email)
         report.fields.add("disabled", true)
@@ -66,6 +68,27 @@ extension CommandRunner {
         } else {
             report.human.append(.line("\(who) can now sign in with the password alone.", .plain))
         }
+        return report
+    }
+
+    /// A disable the policy holds for a second approver: nothing is disabled yet, and the agent
+    /// is told so, with the request's number and deadline to pass on.
+    private func requested(_ command: ParsedCommand, _ event: AuditEvent, detail: MemberDetail, override: Bool) throws(ConsoleFailure) -> CommandReport {
+        let policy = try database { try api.approvalPolicy() }
+        let until = PGTimestamp(microsecondsSinceUnixEpoch: event.occurredAt.microsecondsSinceUnixEpoch + Int64(policy.windowSeconds) * 1_000_000)
+        var report = CommandReport(command: command.name)
+        report.fields.add("member_id", detail.memberID)
+        report.fields.add("email", detail.email)
+        report.fields.add("disabled", false)
+        report.fields.add("override", override)
+        report.fields.add("requested", true)
+        report.fields.add("request", event.seq)
+        report.fields.add("approve_by", until)
+        report.fields.add("event", .record(eventRecord(event)))
+        report.human = [
+            .line("⏳ Not disabled yet: the policy (\(policy.policy.rawValue)) needs a second approver. Request #\(event.seq) for \(detail.email).", .warning),
+            .line("A supervisor other than you must run `approve \(event.seq)` by \(times.deadline(until)); `requests` shows where it stands. Your code match is used either way.", .plain),
+        ]
         return report
     }
 

@@ -8,7 +8,7 @@ extension CommandRunner {
     func show(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
         let target = try member(named: command)
         let eventCount = try number(command, "events", default: 5)
-        let (detail, events) = try database { try api.detailAndEvents(memberID: target.id, eventLimit: eventCount) }
+        let (detail, events, oversight) = try database { try api.detailEventsAndOversight(memberID: target.id, eventLimit: eventCount) }
         if interactive { state.remember(emails: [detail.email]) }
 
         var report = CommandReport(command: command.name)
@@ -36,11 +36,14 @@ extension CommandRunner {
         report.fields.add("events", .records(events.map(eventRecord)))
         report.fields.add("notifications", .records(detail.notifications.map(Self.notificationShape.record)))
         report.fields.add("disputes", .records(detail.suspensions.map(Self.suspensionShape.record)))
+        report.fields.add("reviews", .records(oversight.reviews.map(Self.itemReviewShape.record)))
+        report.fields.add("requests", .records(oversight.requests.map(Self.requestShape.record)))
 
         guard wantsHuman else { return report }
         report.human = [.record(memberLines(detail))]
         if let warning = mandatoryWarning(detail) { report.human.append(.line(warning, .warning)) }
         if let diagnosis = detail.codeClock?.diagnosis { report.human.append(.line("⚠ \(diagnosis): ask the caller to set it automatically, then try a new code.", .warning)) }
+        report.human += oversightLines(oversight)
         if eventCount > 0 {
             report.human.append(.line("Recent events", .heading))
             report.human.append(events.isEmpty ? .line("(none)", .muted) : eventTable(events, withTarget: false))

@@ -1,3 +1,4 @@
+import DeskDatabase
 import SupportClient
 import Foundation
 import PGClient
@@ -35,7 +36,9 @@ extension ConsoleSession {
             // end it first, so the look-up below is the final word. After a failover it is on
             // the old server, and nothing here matches it.
             if let session = request.session { try link.api.endEarlierSession(session) }
-            if let event = try link.api.lookupRequest(request.id) {
+            if let event = try link.api.lookupRequest(request.id), event.action == .disableRequested {
+                io.notice("the earlier \(request.description) was recorded before the connection dropped, as request #\(event.seq) waiting for a second approver (`requests` shows it)", tone: .warning)
+            } else if let event = try link.api.lookupRequest(request.id) {
                 io.notice("the earlier \(request.description) did go through before the connection dropped: audit event #\(event.seq)", tone: .success)
             } else {
                 io.notice("the earlier \(request.description) did not go through: nothing changed; run it again if it is still wanted", tone: .warning)

@@ -29,6 +29,7 @@ struct UnhashedColumnTests {
                       "event_id = event_id + 1000", "account_number = 'XX-999'"])
     func editsAreCaught(_ edit: String) throws {
         try withPortalFixture { fixture in
+            try fixture.setApprovalPolicy(.nobody)   // the override takes effect at once
             try fixture.customer()
             let jane = try fixture.enrolledMember("jane@acme.example")
             let supervisor = try fixture.agent("sam", supervisor: true)
@@ -48,6 +49,7 @@ struct UnhashedColumnTests {
     @Test("the account number shown is the one stored with the event, not looked up later")
     func accountNumberIsStored() throws {
         try withPortalFixture { fixture in
+            try fixture.setApprovalPolicy(.nobody)   // the override takes effect at once
             try fixture.customer()
             let jane = try fixture.enrolledMember("jane@acme.example")
             let supervisor = try fixture.agent("sam", supervisor: true)
