@@ -18,6 +18,7 @@ enum CSVWriter {
     /// The same lines handed to `line` one at a time; a spooled page (`report.spool`) is copied
     /// from its file row by row.
     static func write(_ report: CommandReport, line: (String) -> Void) {
+        guard !report.streamed else { return }
         if let spool = report.spool {
             guard !report.rowColumns.isEmpty else { return }
             line(header(report.rowColumns))
