@@ -13,7 +13,7 @@ import Testing
 
     @Test func onlyCommandsThatChangeNothingAreLookUps() {
         let lookUps = Set(CommandTable.all.filter(\.isLookUp).map(\.command))
-        #expect(lookUps == [.find, .show, .log, .logVerify, .logAnchor, .whoami, .help])
+        #expect(lookUps == [.find, .show, .log, .logVerify, .logAnchor, .report, .whoami, .help])
         #expect(!CommandTable.spec(.verify).isLookUp)
         #expect(!CommandTable.spec(.disable).isLookUp)
     }

@@ -9,6 +9,8 @@ public enum CommandName: String, Sendable, CaseIterable {
     case log
     case logVerify = "log verify"
     case logAnchor = "log anchor"
+    case logFollow = "log follow"
+    case report
     case whoami
     case help
     case quit
