@@ -91,17 +91,19 @@ BEGIN
                             'disable_approved', 'disable_rejected', 'review_approved', 'review_concern')
     ),
     -- A support disable's time from the first code check the same agent made on the same
-    -- member in the hour before it.
+    -- member in the hour before it: one ordered pass over each member's checks and disables
+    -- (a window), not a look-up per disable.
     timed AS (
-        SELECT d.event_id, extract(epoch FROM d.occurred_at - first_check.at)::double precision AS seconds
-          FROM events d
-         CROSS JOIN LATERAL (
-               SELECT pg_catalog.min(c.occurred_at) AS at
-                 FROM portal.all_events c
-                WHERE c.member_id = d.member_id AND c.actor = d.actor
-                  AND c.action IN ('recovery_verified', 'recovery_failed')
-                  AND c.occurred_at BETWEEN d.occurred_at - interval '1 hour' AND d.occurred_at) first_check
-         WHERE d.action = '2fa_disabled_support' AND first_check.at IS NOT NULL
+        SELECT x.event_id, extract(epoch FROM x.occurred_at - x.first_check)::double precision AS seconds
+          FROM (SELECT c.event_id, c.action, c.occurred_at,
+                       pg_catalog.min(c.occurred_at) FILTER (WHERE c.action IN ('recovery_verified', 'recovery_failed'))
+                           OVER (PARTITION BY c.member_id, c.actor ORDER BY c.occurred_at
+                                 RANGE BETWEEN interval '1 hour' PRECEDING AND CURRENT ROW) AS first_check
+                  FROM portal.all_events c
+                 WHERE c.occurred_at >= p_since - interval '1 hour' AND c.occurred_at < p_until
+                   AND c.action IN ('recovery_verified', 'recovery_failed', '2fa_disabled_support')
+                   AND c.member_id IS NOT NULL) x
+         WHERE x.action = '2fa_disabled_support' AND x.occurred_at >= p_since AND x.first_check IS NOT NULL
     )
     SELECT e.key, GROUPING(e.key) = 1,
            count(*) FILTER (WHERE e.action = 'recovery_verified'),
