@@ -88,6 +88,12 @@ public struct RunningProcess: Sendable {
     let program: String
     let folder: URL
 
+    /// What the child has written to standard output so far, for tests that watch a
+    /// long-running command (a `log follow`) while it runs.
+    public func standardOutputSoFar() -> String {
+        (try? String(contentsOfFile: folder.appendingPathComponent("out").path, encoding: .utf8)) ?? ""
+    }
+
     /// Waits for the child to exit and returns what it left.
     public func wait() throws -> ProcessOutput {
         defer { try? FileManager.default.removeItem(at: folder) }

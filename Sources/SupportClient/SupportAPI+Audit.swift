@@ -22,9 +22,9 @@ extension SupportAPI {
         try connection.forEachRow(Self.auditLogQuery, Self.parameters(filter)) { row in try body(try Self.event(row)) }
     }
 
-    /// Streams every chain link after `afterSeq`, in order, one row in memory at a time.
-    public func forEachChainLink(after afterSeq: Int64 = 0, _ body: (AuditChainLink) throws -> Void) throws {
-        try streamChain(after: afterSeq) { reader, columns in
+    /// Streams every chain link after `afterSeq` (at most `limit`), in order, one row in memory at a time.
+    public func forEachChainLink(after afterSeq: Int64 = 0, limit: Int? = nil, _ body: (AuditChainLink) throws -> Void) throws {
+        try streamChain(after: afterSeq, limit: limit) { reader, columns in
             let row = try reader.withCells { cells throws(PGError) in try AuditChainRow(cells, columns) }
             func text(_ index: Int) throws(PGError) -> String? { try reader.decode(String?.self, at: columns.texts[index]) }
             func required(_ index: Int) throws(PGError) -> String { try reader.decode(String.self, at: columns.texts[index]) }
@@ -54,12 +54,13 @@ extension SupportAPI {
 
     /// The chain from a cursor (`support.open_audit_chain`) fetched in one transaction, so the
     /// server sends rows as it reads them instead of collecting the whole log first.
-    private func streamChain(after afterSeq: Int64, _ body: (PGRowReader, AuditChainColumns) throws -> Void) throws {
+    private func streamChain(after afterSeq: Int64, limit: Int? = nil, _ body: (PGRowReader, AuditChainColumns) throws -> Void) throws {
         try connection.transaction { connection in
             let cursor = try connection.query("SELECT support.open_audit_chain($1::bigint)::text", [afterSeq])
                 .single().decode(String.self, at: 0)
             var columns: AuditChainColumns?
-            try connection.forEachRowInPlace("FETCH ALL FROM \(try connection.quoteIdentifier(cursor))") { reader in
+            let count = limit.map { String(max($0, 1)) } ?? "ALL"
+            try connection.forEachRowInPlace("FETCH \(count) FROM \(try connection.quoteIdentifier(cursor))") { reader in
                 let known = try columns ?? AuditChainColumns(reader)
                 columns = known
                 try body(reader, known)

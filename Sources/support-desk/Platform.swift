@@ -99,6 +99,18 @@ enum Platform {
         thread.start()
     }
 
+    /// Ends the process as an unhandled Ctrl-C would (killed by SIGINT), from the thread
+    /// `routeInterrupts` runs: what a script's Ctrl-C does when no `log follow` is running.
+    static func dieOfInterrupt() -> Never {
+        signal(SIGINT, SIG_DFL)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        raise(SIGINT)
+        _exit(130)
+    }
+
     /// Makes the C library (and so libedit) read and show UTF-8, as psql does: the user's
     /// locale if it is UTF-8, else C.UTF-8. Without it, libedit drops every non-ASCII key.
     static func useUTF8Locale() {

@@ -116,6 +116,11 @@ struct SupportDesk: ParsableCommand {
             var editor = LineEditor(historyPath: Self.historyPath(environment), state: session.state, interruptFD: interruptPipe?.read)
             status = session.run(&editor, &output)
         } else {
+            // Ctrl-C ends a script as it always did, but stops a `log follow` cleanly, so a
+            // shipper that is told to stop still says where to carry on.
+            Platform.routeInterrupts { [cancelSwitch = session.link.cancelSwitch] in
+                if !cancelSwitch.stopFollowing() { Platform.dieOfInterrupt() }
+            }
             var output = StandardStreams(pager: nil)
             let showProgress = Platform.standardErrorIsTerminal
             let progress: ((Int) -> Void)? = showProgress ? { Self.progress($0) } : nil

@@ -113,6 +113,8 @@ struct PrivilegeTests {
                 { _ = try agent.auditLog(AuditLogFilter()) },
                 { try agent.forEachChainLink { _ in } },
                 { _ = try agent.chainHead() },
+                { _ = try agent.deskReport(ReportPeriod(since: PGTimestamp(Date(timeIntervalSinceNow: -86_400)), until: PGTimestamp(Date()), timeZone: "UTC"),
+                                           by: .agent, charts: true) },
             ]
             for call in refusals {
                 #expect(refusal(call) == .notASupervisor)
@@ -120,6 +122,11 @@ struct PrivilegeTests {
             #expect(try supervisor.auditLog(AuditLogFilter()).count == 1)
             try fixture.chainAuditEvents()
             #expect(try supervisor.chainHead().seq == 1)
+            let report = try supervisor.deskReport(
+                ReportPeriod(since: PGTimestamp(Date(timeIntervalSinceNow: -86_400)), until: PGTimestamp(Date(timeIntervalSinceNow: 60)), timeZone: "UTC"),
+                by: nil, charts: true)
+            #expect(report.rows.count == 1 && report.total?.isTotal == true)
+            #expect(report.backlogDays.count >= 2)
         }
     }
 

@@ -16,6 +16,8 @@ public enum CommandName: String, Sendable, CaseIterable {
     case requests
     case approve
     case reject
+    case logFollow = "log follow"
+    case report
     case whoami
     case help
     case quit

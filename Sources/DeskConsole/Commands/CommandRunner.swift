@@ -22,6 +22,9 @@ struct CommandRunner {
     var readCode: ((String) -> String?)? = nil
     /// Shows lines before a question (what is about to be disabled).
     let say: ([HumanBlock]) -> Void
+    /// Writes one result line at once and flushes it, for a command whose results keep coming
+    /// (`log follow`); the command's report still ends it.
+    var stream: (String) -> Void = { _ in }
 
     var api: SupportAPI { link.api }
 

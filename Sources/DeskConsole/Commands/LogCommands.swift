@@ -53,10 +53,19 @@ extension CommandRunner {
         return report
     }
 
-    /// `log verify [--anchor FILE]`: recomputes the whole chain here, one event at a time, as it
-    /// streams in.
+    /// `log verify [--anchor FILE [--public-key FILE]]`: recomputes the whole chain here, one
+    /// event at a time, as it streams in; a signed anchor's signature is checked first.
     func verifyLog(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
-        let anchor = try command.option("anchor").map { path throws(ConsoleFailure) in try Self.readAnchor(path) }
+        let signed = try command.option("anchor").map { path throws(ConsoleFailure) in try Self.readAnchor(path) }
+        let trusted = try command.option("public-key").map { path throws(ConsoleFailure) in try Self.readPublicKey(path) }
+        if trusted != nil && signed == nil { throw .usage("--public-key checks an anchor's signature: give --anchor FILE too") }
+        let signer: AnchorPublicKey?
+        do {
+            signer = try signed?.checkSignature(trusting: trusted)
+        } catch {
+            throw .refused("the anchor is refused: \(error)")
+        }
+        let anchor = signed?.anchor
         let (head, staged) = try database { try api.chainState() }
         var verifier = AuditChainVerifier(head: head, anchor: anchor)
         var problem: AuditChainProblem?
@@ -77,9 +86,16 @@ extension CommandRunner {
         report.fields.add("head_seq", head.seq)
         report.fields.add("head_hash", head.hexHash)
         report.fields.add("anchor_seq", anchor?.seq)
+        report.fields.add("anchor_signed_by", signer?.base64)
+        report.fields.add("signer_trusted", trusted != nil)
         report.human = [.line("✓ The audit log verifies: \(checked) event\(checked == 1 ? "" : "s") recomputed here, head #\(head.seq) \(head.hexHash.prefix(16))….", .success)]
         if let anchor {
             report.human.append(.line("✓ The saved anchor (event #\(anchor.seq)) is part of it: nothing up to there was rewritten.", .success))
+        }
+        if let signer {
+            report.human.append(trusted != nil
+                ? .line("✓ The anchor is signed by the key given (\(signer.base64.prefix(12))…).", .success)
+                : .line("The anchor is signed by key \(signer.base64.prefix(12))…; give --public-key to check that it is the key you trust.", .warning))
         }
         if staged > 0 {
             report.human.append(.line(
@@ -89,36 +105,101 @@ extension CommandRunner {
         return report
     }
 
-    /// `log anchor`: the head, as one line to keep outside the database.
+    /// `log anchor [--sign KEYFILE]`: the head, as a line to keep outside the database, signed
+    /// when a key is given; `log anchor --new-key FILE` makes a signing key instead.
     func anchor(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
-        let head = try database { try api.chainHead() }
+        if let path = command.option("new-key") {
+            guard command.option("sign") == nil else { throw .usage("--new-key makes a key; sign with it afterwards (--sign \(path))") }
+            return try newKey(command, path: path)
+        }
+        let key = try command.option("sign").map { path throws(ConsoleFailure) in try Self.readSigningKey(path) }
+        let head: AuditAnchor
+        if key != nil {
+            // Only a head that verifies here is signed: a signature vouches for what it covers.
+            head = try verifiedHead()
+        } else {
+            head = try database { try api.chainHead() }
+        }
+        let signed: SignedAuditAnchor
+        do {
+            signed = try key.map { try $0.sign(head) } ?? SignedAuditAnchor(anchor: head, signature: nil)
+        } catch {
+            throw .refused("cannot sign the anchor: \(error)")
+        }
         var report = CommandReport(command: command.name)
         report.fields.add("seq", head.seq)
         report.fields.add("hash", head.hexHash)
-        report.fields.add("anchor", head.description)
-        report.human = [.line("\(head.description)", .plain)]
+        report.fields.add("anchor", signed.description)
+        report.fields.add("public_key", signed.signature?.publicKey.base64)
+        report.human = signed.description.split(separator: "\n").map { HumanBlock.line("\(String($0))", .plain) }
         return report
     }
 
-    /// The longest file taken for an anchor: the line is about 110 bytes; room for blank space.
-    static let anchorFileLimit = 4096
-
-    /// Reads an anchor file, never more than `anchorFileLimit + 1` bytes of it, so naming a huge
-    /// file (or a device) costs no memory.
-    static func readAnchor(_ path: String) throws(ConsoleFailure) -> AuditAnchor {
-        let data: Data
-        do {
-            guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile) }
-            defer { try? handle.close() }
-            data = try handle.read(upToCount: anchorFileLimit + 1) ?? Data()
+    /// The chain head after recomputing every link up to it.
+    private func verifiedHead() throws(ConsoleFailure) -> AuditAnchor {
+        let head = try database { try api.chainHead() }
+        var verifier = AuditChainVerifier(head: head)
+        var problem: AuditChainProblem?
+        try database {
+            do { try api.verifyChain(&verifier) } catch let found as AuditChainProblem { problem = found }
+        }
+        do throws(AuditChainProblem) {
+            if let problem { throw problem }
+            _ = try verifier.finish()
         } catch {
-            throw .usage("cannot read the anchor file \(path)")
+            throw .refused("the head is not signed: the audit log does not verify: \(error.description)")
         }
-        guard data.count <= anchorFileLimit, let text = String(data: data, encoding: .utf8) else {
-            throw .usage("\(path) is not an anchor file")
-        }
+        return head
+    }
+
+    /// `log anchor --new-key FILE`: a new Ed25519 key in FILE (0600) and its public half in
+    /// FILE.pub (0644); neither may exist already.
+    private func newKey(_ command: ParsedCommand, path: String) throws(ConsoleFailure) -> CommandReport {
+        let publicPath = path + ".pub"
+        if KeyFiles.exists(path) { throw .usage("\(path) exists: a key file is never overwritten") }
+        if KeyFiles.exists(publicPath) { throw .usage("\(publicPath) exists: a key file is never overwritten") }
+        let key = AnchorSigningKey()
+        try KeyFiles.create(path, text: key.text, mode: 0o600)
+        try KeyFiles.create(publicPath, text: key.publicKey.text, mode: 0o644)
+        var report = CommandReport(command: command.name)
+        report.fields.add("key_file", path)
+        report.fields.add("public_key_file", publicPath)
+        report.fields.add("public_key", key.publicKey.base64)
+        report.human = [
+            .line("A new signing key is in \(path) (only you may read it; keep it off the database's machines).", .success),
+            .line("Its public key, for log verify --public-key, is in \(publicPath): \(key.publicKey.base64)", .plain),
+        ]
+        return report
+    }
+
+    /// The longest file taken for an anchor: two lines of about 110 and 160 bytes; room for blank space.
+    static let anchorFileLimit = KeyFiles.limit
+
+    /// Reads an anchor file (an anchor line, and its signature line when signed).
+    static func readAnchor(_ path: String) throws(ConsoleFailure) -> SignedAuditAnchor {
+        let text = try KeyFiles.read(path, what: "anchor file")
         do {
-            return try AuditAnchor(text: text)
+            return try SignedAuditAnchor(text: text)
+        } catch {
+            throw .usage("\(path): \(error.description)")
+        }
+    }
+
+    /// Reads the key an anchor must be signed by (a public key file, or the signing key's).
+    static func readPublicKey(_ path: String) throws(ConsoleFailure) -> AnchorPublicKey {
+        let text = try KeyFiles.read(path, what: "key file")
+        do {
+            return try AnchorPublicKey(text: text)
+        } catch {
+            throw .usage("\(path): \(error.description)")
+        }
+    }
+
+    /// Reads a signing key (refused when others may read its file).
+    static func readSigningKey(_ path: String) throws(ConsoleFailure) -> AnchorSigningKey {
+        let text = try KeyFiles.readPrivate(path)
+        do {
+            return try AnchorSigningKey(text: text)
         } catch {
             throw .usage("\(path): \(error.description)")
         }

@@ -24,6 +24,7 @@ enum CSVWriter {
             let text = header(columns)
             if headersWritten.insert(text).inserted { line(text) }
         }
+        guard !report.streamed else { return }
         if let spool = report.spool {
             guard !report.rowColumns.isEmpty else { return }
             writeHeader(report.rowColumns)

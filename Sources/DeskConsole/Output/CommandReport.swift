@@ -82,6 +82,9 @@ public struct CommandReport: Sendable {
     public var failure: ConsoleFailure?
     /// The rows of `rowsKey`, when they wait in a spool rather than in `fields` (a large page).
     public var spool: RowSpool?
+    /// Set when the command wrote its rows as they arrived (`log follow`): CSV writes nothing
+    /// more, so the stream stays one header and its rows.
+    public var streamed = false
 
     public init(command: String) { self.command = command }
 

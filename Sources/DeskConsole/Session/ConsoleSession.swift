@@ -140,7 +140,7 @@ public final class ConsoleSession {
                 return .done
             }
         }
-        let runner = CommandRunner(
+        var runner = CommandRunner(
             link: link, state: state, interactive: settings.interactive,
             wantsHuman: settings.format == .table || settings.interactive, format: settings.format, times: settings.times,
             ask: { [link] question in
@@ -157,6 +157,10 @@ public final class ConsoleSession {
                 }
             },
             say: { io.writeHuman($0) })
+        runner.stream = { line in
+            io.output.write(line)
+            io.output.endOfCommand()
+        }
         link.cancelSwitch.arm(true)
         defer { link.cancelSwitch.arm(false) }
         let started = ContinuousClock.now

@@ -8,7 +8,8 @@ public struct AuditChainVerifier: Sendable {
     private var previousHash = AuditChainLink.genesisHash
     private let anchor: AuditAnchor?
     private var anchorSeen = false
-    private let head: AuditAnchor
+    /// The database's head to reach; nil when following a growing chain, which has no end.
+    private let head: AuditAnchor?
     private var headSeen = false
 
     /// A verifier for a log whose head (read before streaming) is `head`, optionally checked
@@ -17,6 +18,20 @@ public struct AuditChainVerifier: Sendable {
         self.head = head
         self.anchor = anchor
     }
+
+    /// A verifier that carries on from an event already trusted (`base`: its seq and stored
+    /// hash), so `log follow` checks each new link as it arrives without re-reading the log.
+    /// The base's own hash is the caller's to vouch for (`AuditChainLink.computedHash`).
+    public init(continuingAfter base: AuditAnchor) {
+        head = nil
+        anchor = nil
+        expectedSeq = base.seq + 1
+        previousHash = base.hash
+    }
+
+    /// The last event checked (seq and hash), or the base when none was: where a restarted
+    /// follower carries on.
+    public var lastVerified: AuditAnchor { AuditAnchor(seq: expectedSeq - 1, hash: previousHash) }
 
     /// Checks the next link; throws at the first one that does not fit.
     public mutating func check(_ link: AuditChainLink) throws(AuditChainProblem) {
@@ -44,7 +59,7 @@ public struct AuditChainVerifier: Sendable {
             guard entry.withHash({ $0.elementsEqual(anchor.hash) }) else { throw .anchorMismatch(seq: seq) }
             anchorSeen = true
         }
-        if head.seq == seq {
+        if let head, head.seq == seq {
             guard entry.withHash({ $0.elementsEqual(head.hash) }) else { throw .headMismatch }
             headSeen = true
         }
@@ -57,8 +72,8 @@ public struct AuditChainVerifier: Sendable {
     public func finish() throws(AuditChainProblem) -> Int64 {
         if let anchor, !anchorSeen, anchor.seq > 0 { throw .anchorMissing(seq: anchor.seq, last: expectedSeq - 1) }
         if let anchor, anchor.seq == 0, anchor.hash != AuditChainLink.genesisHash { throw .anchorMismatch(seq: 0) }
-        if head.seq > 0, !headSeen { throw .headMissing(seq: head.seq, last: expectedSeq - 1) }
-        if head.seq == 0, head.hash != AuditChainLink.genesisHash { throw .headMismatch }
+        if let head, head.seq > 0, !headSeen { throw .headMissing(seq: head.seq, last: expectedSeq - 1) }
+        if let head, head.seq == 0, head.hash != AuditChainLink.genesisHash { throw .headMismatch }
         return expectedSeq - 1
     }
 }

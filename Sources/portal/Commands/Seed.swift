@@ -19,8 +19,14 @@ struct Seed: ParsableCommand {
     @Option(name: .long, help: "Seed for the generated names (same seed, same people).") var seed: UInt64 = 42
     @Option(name: .long, help: "Synthetic audit log: events of support work on the members already there, chained (for benchmarks).")
     var auditEvents: Int?
+    @Option(name: .long, help: "With --audit-events: how many agents did the work (default 37).") var agents: Int?
+    @Option(name: .long, help: "With --audit-events: spread the events evenly over this many days up to now (default: one a second).")
+    var days: Int?
 
     func validate() throws {
+        if (agents != nil || days != nil) && auditEvents == nil { throw ValidationError("--agents and --days go with --audit-events") }
+        if let agents, !(1...1000).contains(agents) { throw ValidationError("--agents must be from 1 to 1000") }
+        if let days, !(1...3660).contains(days) { throw ValidationError("--days must be from 1 to 3660") }
         if let auditEvents {
             guard (1...10_000_000).contains(auditEvents) else { throw ValidationError("--audit-events must be from 1 to 10,000,000") }
             guard !demo else { throw ValidationError("--audit-events goes with synthetic data, not --demo") }
@@ -74,7 +80,7 @@ struct Seed: ParsableCommand {
     func seedAuditLog(_ count: Int, _ connection: PGConnection) throws -> PortalReport {
         let bar = ProgressBar(enabled: Platform.isTerminal(2) && !options.json)
         let started = Date()
-        let head = try AuditLogSeeder(connection: connection).load(events: count) { done, total in
+        let head = try AuditLogSeeder(connection: connection).load(events: count, agents: agents ?? 37, spanDays: days) { done, total in
             bar.show(done: done, total: total, label: "events")
         }
         bar.finish()
