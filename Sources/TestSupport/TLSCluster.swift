@@ -1,7 +1,7 @@
 import Foundation
 import PortalSetup
 import Synchronization
-public import PGClient
+import PGClient
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
