@@ -2,6 +2,7 @@ import DeskDatabase
 import Foundation
 import PGClient
 import PortalCore
+import SupportClient
 import Testing
 import ProcessTesting
 import TestSupport
