@@ -53,13 +53,15 @@ extension SupportAPI {
     }
 
     /// The chain from a cursor (`support.open_audit_chain`) fetched in one transaction, so the
-    /// server sends rows as it reads them instead of collecting the whole log first.
+    /// server sends rows as it reads them instead of collecting the whole log first; fetched in
+    /// pipelined batches (`forEachCursorRow`), so the server reads the next batch while this one
+    /// is hashed, and no row costs a result object of its own.
     private func streamChain(after afterSeq: Int64, _ body: (PGRowReader, AuditChainColumns) throws -> Void) throws {
         try connection.transaction { connection in
             let cursor = try connection.query("SELECT support.open_audit_chain($1::bigint)::text", [afterSeq])
                 .single().decode(String.self, at: 0)
             var columns: AuditChainColumns?
-            try connection.forEachRowInPlace("FETCH ALL FROM \(try connection.quoteIdentifier(cursor))") { reader in
+            try connection.forEachCursorRow(cursor) { reader in
                 let known = try columns ?? AuditChainColumns(reader)
                 columns = known
                 try body(reader, known)
