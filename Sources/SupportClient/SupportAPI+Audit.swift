@@ -53,17 +53,24 @@ extension SupportAPI {
     }
 
     /// The chain from a cursor (`support.open_audit_chain`) fetched in one transaction, so the
-    /// server sends rows as it reads them instead of collecting the whole log first.
+    /// server sends rows as it reads them instead of collecting the whole log first; the whole
+    /// chain is fetched in pipelined batches (`forEachCursorRow`), so the server reads the next
+    /// batch while this one is hashed, and no row costs a result object of its own; a limited
+    /// read (`log follow`'s next events) is one FETCH.
     private func streamChain(after afterSeq: Int64, limit: Int? = nil, _ body: (PGRowReader, AuditChainColumns) throws -> Void) throws {
         try connection.transaction { connection in
             let cursor = try connection.query("SELECT support.open_audit_chain($1::bigint)::text", [afterSeq])
                 .single().decode(String.self, at: 0)
             var columns: AuditChainColumns?
-            let count = limit.map { String(max($0, 1)) } ?? "ALL"
-            try connection.forEachRowInPlace("FETCH \(count) FROM \(try connection.quoteIdentifier(cursor))") { reader in
+            func each(_ reader: PGRowReader) throws {
                 let known = try columns ?? AuditChainColumns(reader)
                 columns = known
                 try body(reader, known)
+            }
+            if let limit {
+                try connection.forEachRowInPlace("FETCH \(max(limit, 1)) FROM \(try connection.quoteIdentifier(cursor))", [], each)
+            } else {
+                try connection.forEachCursorRow(cursor, each)
             }
         }
     }

@@ -1,4 +1,5 @@
 @testable import DeskConsole
+import DeskDatabase
 import Foundation
 import PGClient
 import Testing
@@ -14,6 +15,69 @@ import Testing
     @Test func jsonEscapesControlCharactersAndSeparators() {
         let line = JSONLineWriter.line(for: report([ReportField("name", .text("a\"b\\c\n\u{1B}[2J\u{7F}\u{2028}é")), ReportField("n", .null)]))
         #expect(line == #"{"ok":true,"command":"t","name":"a\"b\\c\n\u001b[2J\u007f\u2028é","n":null}"#)
+    }
+
+    /// The console's JSON lines and the error object both executables print escape strings
+    /// alike (they had two escapers, which disagreed on `\b` and `\f`): every C0 control, DEL,
+    /// the line separators, characters outside the Basic Multilingual Plane, and text that was
+    /// invalid UTF-8 (repaired to U+FFFD when the String was made) come out the same in both,
+    /// parse back to the original, and leave no raw control byte in the line.
+    @Test func jsonStringsAreEscapedAlikeInLinesAndErrorObjects() throws {
+        let controls = String(String.UnicodeScalarView((0..<0x20).compactMap(Unicode.Scalar.init) + ["\u{7F}"]))
+        let invalid = String(decoding: [0x61, 0xFF, 0xC3, 0x28, 0xED, 0xA0, 0x80, 0x62], as: UTF8.self)
+        let texts = [controls, "\u{2028}\u{2029}", "🚀 𝄞 \u{10FFFF}", "e\u{301} ü 中", invalid, "\"\\/", "", "plain text"]
+        for text in texts {
+            let line = JSONLineWriter.line(for: report([ReportField("t", .text(text))]))
+            let error = ErrorReport(sqlState: nil, message: text).jsonObject
+            let literal = JSONText.string(text)
+            #expect(line == #"{"ok":true,"command":"t","t":"# + literal + "}")
+            #expect(error == #"{"sqlstate":null,"message":"# + literal + "}")
+            for json in [line, error] {
+                #expect(!json.utf8.contains { $0 < 0x20 || $0 == 0x7F }, "\(json)")
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+                #expect((object["t"] ?? object["message"]) as? String == text)
+            }
+        }
+        #expect(JSONText.string("\u{8}\u{C}\u{1}\u{1F}\u{7F}") == #""\b\f\u0001\u001f\u007f""#)
+        #expect(JSONText.string("a\u{2028}b\u{2029}") == #""a\u2028b\u2029""#)
+        #expect(JSONText.string("🚀") == "\"🚀\"")
+    }
+
+    /// The escaper skips clean text eight bytes at a time; a plain scalar-by-scalar escaper
+    /// must agree with it wherever the characters that need escaping fall (inside a word, across
+    /// two words, in the tail, as the first or last byte), next to look-alike bytes (0xE2 that
+    /// starts an em dash, not a line separator).
+    @Test func jsonEscapingAgreesWithAScalarByScalarReference() {
+        func reference(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case "\u{8}": out += "\\b"
+                case "\u{C}": out += "\\f"
+                case _ where scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029:
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        let alphabet: [String] = ["a", "Z", " ", "é", "中", "🚀", "—", "✓", "\u{2028}", "\u{2029}", "\"", "\\", "\u{7F}", "\u{0}",
+                                  "\n", "\u{8}", "\u{1B}", "\u{1F}", "abcdefgh", "\u{E2}"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<3_000 {
+            let text = (0..<next(24)).map { _ in alphabet[next(alphabet.count)] }.joined()
+            #expect(JSONText.string(text) == reference(text), "\(Array(text.utf8))")
+        }
     }
 
     @Test func jsonWritesWholeNumbersAsDecimalAndRecordsAsObjects() {

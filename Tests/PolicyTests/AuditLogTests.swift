@@ -233,6 +233,39 @@ struct AuditLogTests {
         }
     }
 
+    @Test("an unknown agent is refused from the indexes, without reading every chained or staged event")
+    func unknownAgentByIndex() throws {
+        try withPortalFixture { fixture in
+            let (kim, boss, _) = try Self.history(fixture)
+            // A fresh session, so no plan is cached from before seq scans were priced out: with
+            // them priced out, a scan of either table (the chained events or the staged ones,
+            // the two halves of portal.all_events) means no index could answer.
+            let auditor = try fixture.agent("auditor", supervisor: true)
+            defer { kim.connection.close(); boss.connection.close(); auditor.connection.close() }
+            let scans = """
+                SELECT relname::text, coalesce(seq_scan, 0)::bigint FROM pg_stat_xact_all_tables
+                 WHERE schemaname = 'portal' AND relname IN ('audit_events', 'audit_staging') ORDER BY relname
+                """
+            func read() throws -> [String: Int64] {
+                var counts: [String: Int64] = [:]
+                for row in try auditor.connection.query(scans).rows { counts[try row.decode(String.self, at: 0)] = try row.decode(Int64.self, at: 1) }
+                return counts
+            }
+            try auditor.connection.query("BEGIN")
+            defer { _ = try? auditor.connection.query("ROLLBACK") }
+            try auditor.connection.query("SET LOCAL enable_seqscan = off")
+            let before = try read()
+            try auditor.connection.query("SAVEPOINT refused")
+            var filter = AuditLogFilter()
+            filter.agent = "no_such_agent"
+            #expect(refusal { _ = try auditor.auditLog(filter) } == .invalidArgument)
+            try auditor.connection.query("ROLLBACK TO SAVEPOINT refused")
+            let after = try read()
+            #expect(after["audit_events", default: 0] == before["audit_events", default: 0], "\(before) → \(after)")
+            #expect(after["audit_staging", default: 0] == before["audit_staging", default: 0], "\(before) → \(after)")
+        }
+    }
+
     @Test("every kind of event is recorded, and the chain over all of them verifies")
     func everyAction() throws {
         try withPortalFixture { fixture in
