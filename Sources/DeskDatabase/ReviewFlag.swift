@@ -3,8 +3,8 @@
 /// Swift side, and a test holds the two equal, so help text and decoding never drift from the
 /// database.
 public enum ReviewFlag: String, Sendable, CaseIterable, Codable {
-    case administrator
     case disputed
+    case administrator
     case newAddress = "new_address"
     case override
     case busyAgent = "busy_agent"

@@ -30,6 +30,7 @@ struct DualControlTests {
     func policyLevels() throws {
         try withPortalFixture { fixture in
             try fixture.customer()
+            try fixture.setSecondChannel(.nobody)  // the second channel is tested on its own (SecondChannelTests)
             let kim = try fixture.agent("kim")
             let boss = try fixture.agent("boss", supervisor: true)
             defer { kim.connection.close(); boss.connection.close() }
@@ -70,6 +71,7 @@ struct DualControlTests {
     func approval() throws {
         try withPortalFixture { fixture in
             try fixture.customer()
+            try fixture.setSecondChannel(.nobody)  // the second channel is tested on its own (SecondChannelTests)
             try fixture.setApprovalPolicy(.everyone)
             let jane = try fixture.enrolledMember("jane@acme.example", role: .administrator)
             let kim = try fixture.agent("kim")
@@ -118,6 +120,7 @@ struct DualControlTests {
     func expiryAndRejection() throws {
         try withPortalFixture { fixture in
             try fixture.customer()
+            try fixture.setSecondChannel(.nobody)  // the second channel is tested on its own (SecondChannelTests)
             try fixture.setApprovalPolicy(.everyone)
             let jane = try fixture.enrolledMember("jane@acme.example")
             let kim = try fixture.agent("kim")
@@ -150,6 +153,7 @@ struct DualControlTests {
     func reEnrolled() throws {
         try withPortalFixture { fixture in
             try fixture.customer()
+            try fixture.setSecondChannel(.nobody)  // the second channel is tested on its own (SecondChannelTests)
             let jane = try fixture.enrolledMember("jane@acme.example")
             let boss = try fixture.agent("boss", supervisor: true)
             let other = try fixture.agent("other", supervisor: true)
@@ -172,6 +176,7 @@ struct DualControlTests {
     func concurrentApprovers() throws {
         try withPortalFixture { fixture in
             try fixture.customer()
+            try fixture.setSecondChannel(.nobody)  // the second channel is tested on its own (SecondChannelTests)
             let jane = try fixture.enrolledMember("jane@acme.example")
             let boss = try fixture.agent("boss", supervisor: true)
             defer { boss.connection.close() }
@@ -198,6 +203,7 @@ struct DualControlTests {
     func hostileRequester() throws {
         try withPortalFixture { fixture in
             try fixture.customer()
+            try fixture.setSecondChannel(.nobody)  // the second channel is tested on its own (SecondChannelTests)
             try fixture.setApprovalPolicy(.everyone)
             let jane = try fixture.enrolledMember("jane@acme.example")
             let kimRole = try fixture.agentRole("kim")

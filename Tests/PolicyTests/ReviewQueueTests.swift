@@ -51,6 +51,7 @@ struct ReviewQueueTests {
         try withPortalFixture { fixture in
             try fixture.customer()
             try fixture.setApprovalPolicy(.nobody)
+            try fixture.setSecondChannel(.nobody)
             let jane = try fixture.enrolledMember("jane@acme.example")
             let bob = try fixture.enrolledMember("bob@acme.example", name: "Bob Roe")
             let kim = try fixture.agent("kim")
@@ -75,6 +76,9 @@ struct ReviewQueueTests {
             #expect(try Self.flags(boss, dispute).contains(.disputed))
             #expect(try Self.flags(boss, override.seq).contains(.override))
             #expect(try !Self.flags(boss, disable.seq).contains(.override))
+            // A dispute and the disable it disputes come first, above an override of an
+            // administrator-free member (issue 12: the dispute at the top of the review).
+            #expect(Set(queue.prefix(2).map(\.item)) == [disable.seq, dispute], "\(queue.map { ($0.item, $0.score) })")
         }
     }
 
@@ -83,6 +87,7 @@ struct ReviewQueueTests {
         try withPortalFixture { fixture in
             try fixture.customer()
             try fixture.setApprovalPolicy(.nobody)
+            try fixture.setSecondChannel(.nobody)
             let ada = try fixture.enrolledMember("ada@acme.example", name: "Ada Admin", role: .administrator)
             let jane = try fixture.enrolledMember("jane@acme.example")
             let kim = try fixture.agent("kim")
