@@ -52,6 +52,7 @@ struct NotificationTests {
     func overrideOfAnAdministrator() throws {
         try withPortalFixture { fixture in
             try fixture.customer()
+            try fixture.setApprovalPolicy(.nobody)  // an override takes effect at once (dual control is tested on its own)
             let ada = try fixture.enrolledMember("ada@acme.example", name: "Ada Admin", role: .administrator)
             try fixture.member("bo@acme.example", name: "Bo Admin", role: .administrator)
             let boss = try fixture.agent("boss", supervisor: true)
@@ -152,6 +153,7 @@ struct NotificationTests {
     func hostileNames() throws {
         try withPortalFixture { fixture in
             try fixture.customer()
+            try fixture.setApprovalPolicy(.nobody)  // an override takes effect at once (dual control is tested on its own)
             let jane = try fixture.enrolledMember("jane@acme.example", name: "Jane %s\nBcc: x@evil.example")
             try fixture.member("ada@acme.example", name: "Ada %1$s Admin", role: .administrator)
             let boss = try fixture.agent("boss", supervisor: true)
