@@ -36,7 +36,7 @@ import Testing
         #expect(throws: ConsoleFailure.usage("--reason needs a value (TEXT)")) { try spec.parse(["x", "--reason"][...]) }
         #expect(throws: ConsoleFailure.usage("--yes takes no value")) { try spec.parse(["x", "--yes=no"][...]) }
         #expect(throws: ConsoleFailure.usage("--ticket is given twice")) { try spec.parse(["x", "--ticket", "a", "--ticket=b"][...]) }
-        #expect(throws: ConsoleFailure.usage("usage: disable-2fa USER --reason TEXT --ticket REF [--override] [--yes]")) { try spec.parse(["a", "b"][...]) }
+        #expect(throws: ConsoleFailure.usage("usage: disable-2fa [USER] --reason TEXT --ticket REF [--override] [--yes]")) { try spec.parse(["a", "b"][...]) }
     }
 
     @Test func subcommandsTakeTwoWords() throws {
