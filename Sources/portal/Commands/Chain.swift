@@ -40,38 +40,19 @@ struct Chain: ParsableCommand {
             }
             return
         }
-        let address = DatabaseAddress.resolve(flag: options.db)
-        let firstBackoff = 0.25
-        var backoff = firstBackoff
-        while true {
-            do {
-                let connection = try PGConnection(address)
-                defer { connection.close() }
-                let chainer = AuditChainer(connection: connection)
-                try chainer.listen()
-                backoff = firstBackoff
-                while true {
-                    // Listening first, then chaining, loses nothing: a commit after this look
-                    // is announced to the wait below.
-                    let chained = try chainer.chainPending()
-                    if chained > 0 { FileHandle.standardError.write(Data("portal chain: chained \(chained)\n".utf8)) }
-                    let purged = try chainer.purgeExpiredSuspensions()
-                    if purged > 0 { FileHandle.standardError.write(Data("portal chain: deleted \(purged) suspended credentials past the dispute window\n".utf8)) }
-                    try chainer.waitForStaged(timeout: interval)
-                }
-            } catch let error as PGError where Self.isFinal(error) {
-                // Retrying cannot help a role without the right, or a schema without the chainer.
-                PortalRunner.fail(options, exit: 1, sqlState: error.sqlState?.rawValue, message: "chain: \(error.message)")
-            } catch {
-                FileHandle.standardError.write(Data("portal chain: \(error); retrying in \(String(format: "%.1f", backoff)) s\n".utf8))
-                Thread.sleep(forTimeInterval: backoff)
-                backoff = min(backoff * 2, 30)
+        ReconnectingService.run("chain", options: options) { connection, connected in
+            let chainer = AuditChainer(connection: connection)
+            try chainer.listen()
+            connected()
+            while true {
+                // Listening first, then chaining, loses nothing: a commit after this look
+                // is announced to the wait below.
+                let chained = try chainer.chainPending()
+                if chained > 0 { FileHandle.standardError.write(Data("portal chain: chained \(chained)\n".utf8)) }
+                let purged = try chainer.purgeExpiredSuspensions()
+                if purged > 0 { FileHandle.standardError.write(Data("portal chain: deleted \(purged) suspended credentials past the dispute window\n".utf8)) }
+                try chainer.waitForStaged(timeout: interval)
             }
         }
-    }
-
-    /// A refusal that will be the same on every try: no privilege, or no such function.
-    private static func isFinal(_ error: PGError) -> Bool {
-        error.sqlState == .insufficientPrivilege || error.sqlState?.rawValue == "42883"
     }
 }

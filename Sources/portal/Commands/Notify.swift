@@ -67,39 +67,20 @@ struct Notify: ParsableCommand {
             }
             return
         }
-        let address = DatabaseAddress.resolve(flag: options.db)
-        let firstBackoff = 0.25
-        var backoff = firstBackoff
-        while true {
-            do {
-                let connection = try PGConnection(address)
-                defer { connection.close() }
-                let worker = NotificationWorker(connection: connection, sendmail: command, from: from, batchSize: batch)
-                try worker.prepare()
-                backoff = firstBackoff
-                while true {
-                    // Listening first, then looking, loses nothing: a commit after this look is
-                    // announced to the wait below.
-                    let tally = try worker.deliverDue()
-                    if tally.tried > 0 {
-                        FileHandle.standardError.write(Data("portal notify: sent \(tally.sent), to retry \(tally.retrying), failed \(tally.failed)\n".utf8))
-                    }
-                    // A full round may have left more due: look again before sleeping.
-                    try worker.waitForAnnouncement(timeout: tally.tried == batch ? 0 : interval)
+        ReconnectingService.run("notify", options: options) { connection, connected in
+            let worker = NotificationWorker(connection: connection, sendmail: command, from: from, batchSize: batch)
+            try worker.prepare()
+            connected()
+            while true {
+                // Listening first, then looking, loses nothing: a commit after this look is
+                // announced to the wait below.
+                let tally = try worker.deliverDue()
+                if tally.tried > 0 {
+                    FileHandle.standardError.write(Data("portal notify: sent \(tally.sent), to retry \(tally.retrying), failed \(tally.failed)\n".utf8))
                 }
-            } catch let error as PGError where Self.isFinal(error) {
-                // Retrying cannot help a role without the right, or a schema without the worker's functions.
-                PortalRunner.fail(options, exit: 1, sqlState: error.sqlState?.rawValue, message: "notify: \(error.message)")
-            } catch {
-                FileHandle.standardError.write(Data("portal notify: \(error); retrying in \(String(format: "%.1f", backoff)) s\n".utf8))
-                Thread.sleep(forTimeInterval: backoff)
-                backoff = min(backoff * 2, 30)
+                // A full round may have left more due: look again before sleeping.
+                try worker.waitForAnnouncement(timeout: tally.tried == batch ? 0 : interval)
             }
         }
-    }
-
-    /// A refusal that will be the same on every try: no privilege, or no such function.
-    private static func isFinal(_ error: PGError) -> Bool {
-        error.sqlState == .insufficientPrivilege || error.sqlState?.rawValue == "42883"
     }
 }
