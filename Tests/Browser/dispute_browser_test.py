@@ -1,18 +1,23 @@
 #!/usr/bin/env python3
 """"This wasn't me" in a real browser: an agent disables a member's 2FA with `support-desk`
-(which says who was notified), the member's notice is read from the outbox, its dispute link is
-opened in Debian's Chromium and confirmed, and the member signs in with a code from the same
-authenticator secret as before (oathtool) and is shown new recovery codes once. The link then
-no longer works, and `support-desk show` lists the dispute.
+(which says who was notified), `portal notify` mails the notices through msmtp to a real SMTP
+server on loopback (scripts/mail-sink), the dispute link is read from the member's mail as
+received, opened in Debian's Chromium and confirmed, and the member signs in with a code from the
+same authenticator secret as before (oathtool) and is shown new recovery codes once. The link then
+no longer works, `support-desk show` lists the dispute, and a supervisor's `review` has it first.
 
 Run by WebPortalTests/DisputeBrowserTests.swift with the database prepared; settings come from
 the environment. Screenshots are kept in ARTIFACTS."""
 
+import email
+import email.policy
 import os
 import re
 import signal
 import subprocess
 import sys
+import tempfile
+import time
 
 from playwright.sync_api import expect, sync_playwright
 
@@ -21,6 +26,8 @@ PORTAL = ENV["PORTAL_BIN"]
 SUPPORT_DESK = ENV["SUPPORT_DESK_BIN"]
 PORTAL_DB = ENV["PORTAL_DB"]
 AGENT_DB = ENV["AGENT_DB"]
+SUPERVISOR_DB = ENV["SUPERVISOR_DB"]
+MAIL_SINK = ENV["MAIL_SINK"]
 ADMIN_DB = ENV["ADMIN_DB"]
 ARTIFACTS = ENV["ARTIFACTS"]
 PASSWORD = ENV["MEMBER_PASSWORD"]
@@ -57,6 +64,31 @@ def oathtool(secret, offset_seconds=0):
                           capture_output=True, text=True).stdout.strip()
 
 
+def start_mail_sink(folder):
+    """scripts/mail-sink on a free port of loopback; returns the process and the port."""
+    port_file = os.path.join(folder, "port")
+    sink = subprocess.Popen([sys.executable, MAIL_SINK, "--dir", folder, "--port", "0", "--port-file", port_file],
+                            stdout=subprocess.DEVNULL, stderr=open(os.path.join(ARTIFACTS, "dispute-mail-sink.log"), "w"))
+    for _ in range(200):
+        if os.path.exists(port_file) and open(port_file).read().strip():
+            return sink, int(open(port_file).read().strip())
+        time.sleep(0.05)
+    sink.kill()
+    raise SystemExit("the mail sink did not start")
+
+
+def mail_to(folder, recipient, subject_word):
+    """The body of the one mail in the sink to `recipient` whose subject has `subject_word`."""
+    found = []
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".eml"):
+            message = email.message_from_binary_file(open(os.path.join(folder, name), "rb"), policy=email.policy.default)
+            if message["To"] == recipient and subject_word in message["Subject"]:
+                found.append(message)
+    assert len(found) == 1, [(m["To"], m["Subject"]) for m in found]
+    return found[0].get_content()
+
+
 def start_portal():
     server = subprocess.Popen(
         [PORTAL, "serve", "--listen", "127.0.0.1:0", "--db", PORTAL_DB, "--pool-size", "4"],
@@ -79,9 +111,23 @@ def main():
                    stdin=JANE_CODE + "\n")
         assert "Notified: jane@acme.example (member), ada@acme.example (administrator)." in out, out
 
-        step("the link is taken from the member's notice in the outbox")
-        body = psql("SELECT body FROM portal.notifications WHERE recipient = 'jane@acme.example' "
-                    "AND kind = '2fa_disabled_support'")
+        step("portal notify mails the notices through msmtp to a real SMTP server on loopback")
+        folder = tempfile.mkdtemp(prefix="dispute-mail-")
+        sink, port = start_mail_sink(folder)
+        try:
+            sent = subprocess.run([PORTAL, "notify", "--once", "--db", ADMIN_DB,
+                                   "--sendmail", f"msmtp --host=127.0.0.1 --port={port} --from=notifications@supportdesk.invalid --timeout=10 -t"],
+                                  capture_output=True, text=True)
+            assert sent.returncode == 0 and "sent 2 notifications" in sent.stdout, (sent.stdout, sent.stderr)
+        finally:
+            sink.send_signal(signal.SIGTERM)
+            sink.wait(timeout=10)
+        administrator_mail = mail_to(folder, "ada@acme.example", "")
+        assert "/dispute/" not in administrator_mail, "only the member gets a dispute link"
+
+        step("the link is taken from the member's mail as the server received it")
+        body = mail_to(folder, JANE, "")
+        assert "SUP-4411" in body and JANE_CODE not in body, body
         link = re.search(r"(http://\S+/dispute/[0-9a-f]{64})", body).group(1)
         assert link.startswith(base + "/dispute/"), link
 
@@ -122,6 +168,15 @@ def main():
         step("support-desk show lists the dispute")
         shown = desk(f"show {JANE}")
         assert "DISPUTED by the member" in shown and "2fa_disputed" in shown, shown
+
+        step("a supervisor's review has the dispute and the disputed disable first")
+        queue = subprocess.run([SUPPORT_DESK, "--db", SUPERVISOR_DB, "--format", "json", "-c", "review"],
+                               capture_output=True, text=True)
+        assert queue.returncode == 0, (queue.stdout, queue.stderr)
+        import json
+        items = json.loads(queue.stdout)["items"]
+        assert {item["action"] for item in items[:2]} == {"2fa_disabled_support", "2fa_disputed"}, items
+        assert all("disputed" in item["flags"] for item in items[:2]), items
     finally:
         server.send_signal(signal.SIGTERM)
         status = server.wait(timeout=20)

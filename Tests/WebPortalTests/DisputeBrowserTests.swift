@@ -7,8 +7,10 @@ import Testing
 import TestSupport
 import TOTPCore
 
-/// Runs Tests/Browser/dispute_browser_test.py: an agent's disable, the dispute link taken from
-/// the outbox and confirmed in Chromium, and the member back on 2FA with the same app.
+/// Runs Tests/Browser/dispute_browser_test.py: an agent's disable, the notices mailed by `portal
+/// notify` through msmtp to a real SMTP server on loopback, the dispute link read from the mail and
+/// confirmed in Chromium, the member back on 2FA with the same app, and the dispute first in a
+/// supervisor's review.
 @Suite struct DisputeBrowserTests {
     @Test func theRealOwnerUndoesADisableInABrowser() throws {
         try withPortalFixture { fixture in
@@ -20,6 +22,7 @@ import TOTPCore
             let codes = try serversPortal.confirmEnrolment(email: "jane@acme.example", code: try uri.makeTOTP()!.code(clock: SystemOTPClock()))
             try fixture.member("ada@acme.example", name: "Ada Admin", role: .administrator)
             let agent = try fixture.agentRole("kim")
+            let supervisor = try fixture.agentRole("boss", supervisor: true)
             let web = "portal_web_\(UUID().uuidString.prefix(8).lowercased())"
             try fixture.connection.query("CREATE ROLE \(web) LOGIN IN ROLE portal_app")
             let output = try ProcessRunner.run("python3", [ClusterScript.repositoryRoot + "/Tests/Browser/dispute_browser_test.py"], environment: [
@@ -27,6 +30,8 @@ import TOTPCore
                 "SUPPORT_DESK_BIN": BuiltProduct.path("support-desk"),
                 "PORTAL_DB": fixture.database.uri(user: web),
                 "AGENT_DB": fixture.database.uri(user: agent),
+                "SUPERVISOR_DB": fixture.database.uri(user: supervisor),
+                "MAIL_SINK": ClusterScript.repositoryRoot + "/scripts/mail-sink",
                 "ADMIN_DB": fixture.database.uri(),
                 "MEMBER_PASSWORD": PortalFixture.password,
                 "PORTAL_SECRET_KEY": key,
