@@ -90,7 +90,7 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "portal",
-            dependencies: ["CommandLineSupport", "DeskDatabase", "PGClient", "PortalCore", "PortalSetup", "TOTPCore", "WebPortal",
+            dependencies: ["CommandLineSupport", "DeskDatabase", "PGClient", "PortalCore", "PortalSetup", "QRCode", "TOTPCore", "WebPortal",
                            argumentParser, logging],
             swiftSettings: strict),
 

@@ -32,6 +32,46 @@ struct StoryTests {
         return output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// `portal 2fa setup --qr` draws the URI on the terminal; zbarimg reads the drawing back, as
+    /// a phone's camera would read the screen (issue 14).
+    @Test("2fa setup --qr draws a QR code of the URI that a scanner reads")
+    func setupDrawsAScannableQRCode() throws {
+        try withTestDatabase(.migrated) { database in
+            _ = try Self.portal(database, ["customer", "add", "--account", "MS-10442", "--name", "Acme Hosting Ltd"])
+            _ = try Self.portal(database, ["user", "add", "--customer", "MS-10442", "--email", "jane@acme.example",
+                                           "--name", "Jane Doe"], input: "correct horse battery staple\n")
+            let output = try BuiltProduct.run("portal", ["2fa", "setup", "jane@acme.example", "--qr", "--db", database.uri()],
+                                              environment: ["PORTAL_SECRET_KEY": Self.key])
+            #expect(output.status == 0, "\(output.standardError)")
+            let lines = output.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let uri = try #require(lines.first { $0.hasPrefix("otpauth://") })
+            let drawing = lines.filter { !$0.isEmpty && $0.allSatisfy { "█▄▀ ".contains($0) } }
+            try #require(drawing.count > 10, "no drawing: \(output.standardOutput)")
+            // Each character is two modules stacked: dark where the terminal shows no block.
+            let scale = 8
+            let width = drawing[0].count
+            var pixels: [String] = []
+            for line in drawing {
+                for half in 0..<2 {
+                    let row = line.map { character -> String in
+                        let dark = half == 0 ? (character == " " || character == "▄") : (character == " " || character == "▀")
+                        return String(repeating: dark ? "1 " : "0 ", count: scale)
+                    }.joined()
+                    pixels += Array(repeating: row, count: scale)
+                }
+            }
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("setup-qr-\(UUID()).pbm")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try ("P1\n\(width * scale) \(pixels.count)\n" + pixels.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+            let scanned = try ProcessRunner.run("zbarimg", ["--quiet", "--raw", file.path])
+            #expect(scanned.status == 0, "zbarimg read nothing: \(scanned.standardError)")
+            #expect(scanned.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == uri)
+            let plain = try BuiltProduct.run("portal", ["2fa", "setup", "jane@acme.example", "--db", database.uri()],
+                                             environment: ["PORTAL_SECRET_KEY": Self.key])
+            #expect(!plain.standardOutput.contains("█"), "no drawing without --qr")
+        }
+    }
+
     @Test("enrol, log in, replay refused, support verifies and disables, password alone works")
     func lostPhone() throws {
         try withTestDatabase(.migrated) { database in

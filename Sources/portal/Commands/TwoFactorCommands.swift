@@ -2,6 +2,7 @@ import ArgumentParser
 import DeskDatabase
 import PortalCore
 import PortalSetup
+import QRCode
 import TOTPCore
 
 /// `portal 2fa …`: what a member does on the Security tab.
@@ -17,6 +18,7 @@ struct TwoFactorCommands: ParsableCommand {
 
         @OptionGroup var options: DatabaseOptions
         @Argument(help: "The member's email.") var email: String
+        @Flag(name: .long, help: "Also draw the URI as a QR code on the terminal, to scan with the phone (the web portal's QR library).") var qr = false
 
         func run() throws {
             let secrets = try SecretBox.fromEnvironment()
@@ -24,6 +26,10 @@ struct TwoFactorCommands: ParsableCommand {
                 let uri = try PortalAPI(connection: connection, secrets: secrets).beginEnrolment(email: email)
                 var lines = [uri.uriString, "secret \(uri.secret.base32)",
                              "Add it to the authenticator app, then run: portal 2fa confirm \(email) CODE"]
+                if qr {
+                    // Drawn light on dark whatever the terminal's colours, with its own quiet zone.
+                    lines.insert(try QRCode(encoding: uri.uriString).terminalBlocks(), at: 0)
+                }
                 lines += uri.googleAuthenticatorCaveats.map { "note: \($0)" }
                 return PortalReport(text: lines.joined(separator: "\n"), fields: [
                     "otpauth_uri": uri.uriString, "secret": uri.secret.base32, "email": email,
