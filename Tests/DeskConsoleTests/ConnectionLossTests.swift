@@ -75,9 +75,9 @@ import TestSupport
             _ = try holder.query("ROLLBACK")
             let transcript = try results[0].get()
             _ = try results[1].get()
-            #expect(transcript.contains("Lost the connection to the server"), "\(transcript)")
+            #expect(transcript.contains("Lost the connection to the server."), "\(transcript)")
             #expect(transcript.contains { $0.hasPrefix("Reconnected to ") })
-            #expect(transcript.contains("The earlier disable-2fa jane@acme.example did not go through: nothing changed; run it again if it is still wanted"))
+            #expect(transcript.contains("The earlier disable-2fa jane@acme.example did not go through: nothing changed; run it again if it is still wanted."))
             #expect(transcript.contains { $0.hasPrefix("2FA                  active since") })
             #expect(transcript.contains { $0.hasPrefix("Your code check      matched") }, "the match was not used up either")
             let events = try admin.query("SELECT count(*) FROM portal.audit_events WHERE action LIKE '2fa_disabled%'").single().decode(Int64.self, at: 0)
@@ -115,7 +115,7 @@ import TestSupport
             }
             _ = try results[1].get()
             let transcript = try results[0].get()
-            #expect(transcript.contains("The earlier disable-2fa jane@acme.example did not go through: nothing changed; run it again if it is still wanted"), "\(transcript)")
+            #expect(transcript.contains("The earlier disable-2fa jane@acme.example did not go through: nothing changed; run it again if it is still wanted."), "\(transcript)")
             _ = try holder.query("ROLLBACK")     // the lock comes free: a surviving session would now commit
             Thread.sleep(forTimeInterval: 0.5)
             let state = try fixture.connection.query("SELECT state FROM portal.totp_credentials WHERE member_id = $1::bigint", [jane.memberID]).rows
@@ -145,7 +145,7 @@ import TestSupport
             var source = ScriptLines(["whoami", "whoami"])
             var output = CapturedOutput()
             #expect(session.run(&source, &output) == .success)
-            #expect(output.errors.contains("The earlier disable-2fa jane@acme.example did go through before the connection dropped: audit event #\(event.seq)"), "\(output.errors)")
+            #expect(output.errors.contains("The earlier disable-2fa jane@acme.example did go through before the connection dropped: audit event #\(event.seq)."), "\(output.errors)")
             #expect(session.state.requestInFlight == nil)
             #expect(output.lines.filter { $0.hasPrefix("Agent") }.count == 1)
         }

@@ -166,10 +166,10 @@ import TOTPCore
             var output = CapturedOutput()
             #expect(session.run(&source, &output) == .success)
             let errors = output.errors
-            #expect(errors.first == "Lost the connection to the server", "\(errors)")
+            #expect(errors.first == "Lost the connection to the server.", "\(errors)")
             #expect(errors.contains("Reconnecting (trying for up to 60 s; Ctrl-C stops waiting)…"))
-            #expect(errors.contains { $0.hasPrefix("Reconnected to portal on \(world.cluster.standbySocket):") && $0.hasSuffix("another server than before (a failover)") }, "\(errors)")
-            #expect(errors.contains("The earlier disable-2fa \(member.email) did go through before the connection dropped: audit event #\(event.seq)"), "\(errors)")
+            #expect(errors.contains { $0.hasPrefix("Reconnected to portal on \(world.cluster.standbySocket):") && $0.hasSuffix("another server than before (a failover).") }, "\(errors)")
+            #expect(errors.contains("The earlier disable-2fa \(member.email) did go through before the connection dropped: audit event #\(event.seq)."), "\(errors)")
             #expect(output.lines.filter { $0.hasPrefix("Agent") }.count == 1, "the second whoami ran on the new primary")
 
             let settled = try Self.settle(world)
@@ -220,8 +220,8 @@ import TOTPCore
             }
             _ = try results[1].get()
             let transcript = try results[0].get()
-            #expect(transcript.contains("Lost the connection to the server"), "\(transcript)")
-            #expect(transcript.contains("The earlier disable-2fa \(member.email) did not go through: nothing changed; run it again if it is still wanted"), "\(transcript)")
+            #expect(transcript.contains("Lost the connection to the server."), "\(transcript)")
+            #expect(transcript.contains("The earlier disable-2fa \(member.email) did not go through: nothing changed; run it again if it is still wanted."), "\(transcript)")
             #expect(transcript.contains { $0.hasPrefix("2FA                  active since") }, "show ran on the new primary")
 
             let settled = try Self.settle(world)

@@ -274,7 +274,7 @@ import TestSupport
             #expect(banner.contains("\u{1B}[1msupport-desk — connected to "))
             terminal.type("show nobody@acme.example\r")
             let refusal = try terminal.expect("support-desk> ")
-            #expect(refusal.contains("\u{1B}[1;31mNo team member nobody@acme.example\u{1B}[0m"))
+            #expect(refusal.contains("\u{1B}[1;31mNo team member nobody@acme.example.\u{1B}[0m"))
             try quit(terminal)
         }
     }

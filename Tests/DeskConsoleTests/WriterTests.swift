@@ -173,3 +173,14 @@ import Testing
         #expect(lines.map { $0.dropFirst(2) }.joined(separator: " ") == text.text, "no word is split or lost")
     }
 }
+
+/// Interactive messages are sentences, but what the database stores is shown as stored (issue 14).
+@Suite struct SentenceTests {
+    @Test func anEmailFirstIsNotCapitalisedAndEverySentenceEnds() {
+        #expect(ConsoleIO<ScriptLines, CapturedOutput>.sentence("john.smith@acme.example has no active 2FA") == "john.smith@acme.example has no active 2FA.")
+        #expect(ConsoleIO<ScriptLines, CapturedOutput>.sentence("code rejected — 2 attempts left") == "Code rejected — 2 attempts left.")
+        #expect(ConsoleIO<ScriptLines, CapturedOutput>.sentence("#42 is not a member") == "#42 is not a member.")
+        #expect(ConsoleIO<ScriptLines, CapturedOutput>.sentence("Nothing changed.") == "Nothing changed.")
+        #expect(ConsoleIO<ScriptLines, CapturedOutput>.sentence("what now?") == "What now?")
+    }
+}

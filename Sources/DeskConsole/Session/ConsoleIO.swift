@@ -83,9 +83,15 @@ final class ConsoleIO<Source: LineSource, Output: ConsoleOutput> {
         }
     }
 
-    /// A message as a sentence: capital first letter.
+    /// A message as a sentence: a capital first letter when the first word is an ordinary word
+    /// (an email, `#ID` or role name stays exactly as stored: `john.smith@…`, not `John.smith@…`),
+    /// and a full stop at the end unless it already ends a sentence.
     static func sentence(_ message: String) -> String {
         guard let first = message.first else { return message }
-        return first.uppercased() + message.dropFirst()
+        let firstWord = message.prefix { $0 != " " && $0 != ":" && $0 != "," }
+        let ordinary = firstWord.allSatisfy { $0.isLetter || $0 == "'" || $0 == "-" }
+        var text = ordinary ? first.uppercased() + message.dropFirst() : message
+        if let last = text.last, !".!?:…".contains(last) { text += "." }
+        return text
     }
 }
