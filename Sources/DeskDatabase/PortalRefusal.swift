@@ -11,7 +11,7 @@ public struct PortalRefusal: Error, Sendable, Equatable, CustomStringConvertible
             case ticketRequired = "DK008", requestConflict = "DK009", invalidArgument = "DK010"
             case auditAppendOnly = "DK011", notLocked = "DK012", customerNotFound = "DK013"
             case busy = "DK014", noSuchRecord = "DK015", notCommitted = "DK016"
-            case lookupLimitReached = "DK017", ownAction = "DK018", secondChannelRequired = "DK019"
+            case lookupLimitReached = "DK017", ownAction = "DK018", secondChannelRequired = "DK019", emailCodeLimit = "DK020"
             case alreadyEnrolled = "DK101", noPendingEnrolment = "DK102", notAdministrator = "DK103"
             case duplicateAccount = "DK104", duplicate = "DK105", invalidInput = "DK106"
             case disputeLinkNotUsable = "DK107"
@@ -58,6 +58,9 @@ public struct PortalRefusal: Error, Sendable, Equatable, CustomStringConvertible
         /// Policy (`second_channel_for`) asks this member's disable for the code mailed to their
         /// address as well, and this agent has no matching one presented: run `send-code`.
         public static let secondChannelRequired = Code(base: .secondChannelRequired)
+        /// The member was sent as many emailed codes in the last hour as the desk allows
+        /// (`email_codes_per_hour`): each code is 5 guesses, so sending them is limited too.
+        public static let emailCodeLimit = Code(base: .emailCodeLimit)
         /// The member already has active 2FA.
         public static let alreadyEnrolled = Code(base: .alreadyEnrolled)
         /// There is no pending set-up to confirm.

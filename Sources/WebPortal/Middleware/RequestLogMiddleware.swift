@@ -24,10 +24,15 @@ struct RequestLogMiddleware: RouterMiddleware {
         return response
     }
 
-    /// The path as logged: a dispute link's token is a secret, so `/dispute/<token>` is logged
-    /// as `/dispute/…`.
+    /// The path as logged: a dispute link's token is a secret. Every segment that could be one
+    /// (32 or more letters, digits or percent escapes) is logged as `…`, whatever the path around
+    /// it: `//dispute/<token>` reaches the page too, and `/%64ispute/<token>` is a 404 whose path
+    /// still holds the token (both found by a hostile review).
     static func loggedPath(_ path: String) -> String {
-        path.hasPrefix("/dispute/") ? "/dispute/…" : path
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).map { segment -> Substring in
+            segment.count >= 32 && segment.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "%") }) ? "…" : segment
+        }
+        return segments.joined(separator: "/")
     }
 }
 

@@ -96,6 +96,27 @@ struct SecondChannelTests {
         }
     }
 
+    /// A hostile review sent code after code, 5 guesses each, 1,500 guesses a second: sending is
+    /// limited per member, whoever sends, and a refused send mails nothing.
+    @Test("at most email_codes_per_hour codes go to one member in an hour, from any agent")
+    func sendingIsLimited() throws {
+        try withPortalFixture { fixture in
+            try fixture.customer()
+            let ada = try fixture.enrolledMember("ada@acme.example", name: "Ada Admin", role: .administrator)
+            let kim = try fixture.agent("kim")
+            let sam = try fixture.agent("sam")
+            defer { kim.connection.close(); sam.connection.close() }
+            for _ in 0..<2 { _ = try kim.sendEmailCode(memberID: ada.memberID) }
+            _ = try sam.sendEmailCode(memberID: ada.memberID)
+            #expect(refusal { _ = try kim.sendEmailCode(memberID: ada.memberID) } == .emailCodeLimit)
+            #expect(refusal { _ = try sam.sendEmailCode(memberID: ada.memberID) } == .emailCodeLimit)
+            #expect(try fixture.outbox(kind: "email_code_sent").count == 3, "a refused send mails nothing")
+            // An hour later the member can be sent a code again.
+            try fixture.connection.query("UPDATE portal.email_codes SET sent_at = sent_at - interval '61 minutes'")
+            _ = try kim.sendEmailCode(memberID: ada.memberID)
+        }
+    }
+
     @Test("an agent with psql cannot learn a code's outcome from an uncommitted guess, nor read the codes")
     func hostileAgent() throws {
         try withPortalFixture { fixture in
