@@ -26,6 +26,27 @@ struct DualControlTests {
         }
     }
 
+    /// Found by a hostile review: the supervisor whose override the member disputed (as its
+    /// requester, or its approver) could sign the dispute off. Neither may; a third may.
+    @Test("neither the requester nor the approver of a disputed override may review the dispute")
+    func disputeReviewedByNoParty() throws {
+        try withPortalFixture { fixture in
+            try fixture.customer()
+            let jane = try fixture.enrolledMember("jane@acme.example")
+            let first = try fixture.agent("first", supervisor: true)
+            let second = try fixture.agent("second", supervisor: true)
+            let third = try fixture.agent("third", supervisor: true)
+            defer { first.connection.close(); second.connection.close(); third.connection.close() }
+            let request = try first.overrideDisable(memberID: jane.memberID, reason: "no codes left, video check", ticket: "SUP-11", requestID: UUID())
+            _ = try second.approveDisable(request: request.seq, note: nil)
+            let notice = try #require(try fixture.outbox(kind: "2fa_disabled_override").first { $0.recipient == jane.email })
+            let dispute = try fixture.portal.confirmDispute(try #require(fixture.disputeToken(in: notice.body)))
+            #expect(refusal { _ = try first.review(item: dispute, verdict: .approved, note: nil) } == .ownReview)
+            #expect(refusal { _ = try second.review(item: dispute, verdict: .approved, note: nil) } == .ownReview)
+            _ = try third.review(item: dispute, verdict: .concern, note: "override disputed by the member, looking into it")
+        }
+    }
+
     @Test("each policy level holds the disables it names, and only those; nobody changes nothing")
     func policyLevels() throws {
         try withPortalFixture { fixture in
