@@ -21,6 +21,38 @@ struct DisputeTests {
         return try #require(fixture.disputeToken(in: notice.body))
     }
 
+    /// Found by a hostile review: after a takeover the attacker enrols an app, has support disable
+    /// it too, and the member's newest notice links to the attacker's app. That link is refused;
+    /// the earlier one restores the member's own app and removes the attacker's.
+    @Test("a link to an app set up during an earlier disable's window is refused; the earlier link restores the member's app")
+    func theNewestLinkCannotRestoreTheAttackersApp() throws {
+        try withPortalFixture { fixture in
+            try fixture.customer()
+            let jane = try fixture.enrolledMember("jane@acme.example")
+            let first = try disableBySupport(fixture, jane)
+            let uri = try fixture.portal.beginEnrolment(email: jane.email)
+            let attacker = try #require(uri.makeTOTP())
+            let attackersCodes = try fixture.portal.confirmEnrolment(email: jane.email, code: try attacker.code(clock: SystemOTPClock()))
+            // The attacker calls support again, reading one of their own new codes.
+            let sam = try fixture.agent("sam")
+            defer { sam.connection.close() }
+            _ = try sam.verify(memberID: jane.memberID, code: attackersCodes[0].grouped)
+            _ = try sam.disable(memberID: jane.memberID, reason: "caller lost phone, code read out", ticket: "SUP-4412", requestID: UUID())
+            let notice = try #require(try fixture.outbox().last { $0.recipient == jane.email && $0.kind == "2fa_disabled_support" })
+            let second = try #require(fixture.disputeToken(in: notice.body))
+            #expect(refusal { _ = try fixture.portal.confirmDispute(second) } == .disputeLinkNotUsable)
+            _ = try fixture.portal.confirmDispute(first)
+            let (later, clock) = fixture.laterPortal(secondsAhead: 30)
+            #expect(try later.signInCode(email: jane.email, code: attacker.code(clock: clock)) != .signedIn(method: .totp),
+                    "the attacker's app is not back")
+            let (evenLater, laterClock) = fixture.laterPortal(secondsAhead: 60)
+            #expect(try evenLater.signInCode(email: jane.email, code: jane.totp.code(clock: laterClock)) == .signedIn(method: .totp),
+                    "the member's own app is")
+            let states = try fixture.connection.query("SELECT state::text FROM portal.suspended_credentials ORDER BY id").rows.map { try $0.decode(String.self, at: 0) }
+            #expect(states == ["disputed", "superseded"])
+        }
+    }
+
     @Test("confirming restores the original app, removes the attacker's, voids codes, ends sessions, tells the administrators; new codes once")
     func theStory() throws {
         try withPortalFixture { fixture in
