@@ -68,10 +68,13 @@ extension CommandRunner {
             throw .refused("recovery for \(who) is locked until \(times.deadline(until)) after too many wrong codes; a supervisor can lift it with unlock. Nothing was checked")
         }
         if let until = try database({ try api.whoami() }).lockedUntil {
-            throw .refused("you are locked out of code checks until \(times.deadline(until)) after too many mismatches across members; a supervisor can lift it with unlock --agent \(state.identity?.agent ?? "YOUR-NAME"). Nothing was checked")
+            throw .refused("you are locked out of code checks until \(times.deadline(until)) after too many mismatches across members; a supervisor can lift it with \(unlockMe). Nothing was checked")
         }
         return who
     }
+
+    /// The command a supervisor runs to lift this agent's own lock, for the sentences that say so.
+    private var unlockMe: String { "unlock --agent \(state.identity?.agent ?? "YOUR-NAME")" }
 
     /// The code when `verify USER` leaves it out: asked for at the terminal, or read from stdin
     /// in a `-c`/`-f` script, so it reaches neither the history nor the arguments `ps` shows.
@@ -92,7 +95,7 @@ extension CommandRunner {
 
     private func mismatchSentence(_ check: RecoveryCheck, who: String) -> String {
         if let until = check.lockedUntil, check.lockedScope == .agent {
-            return "code rejected — too many mismatches across members: you (not \(who)) are locked out of code checks until \(times.deadline(until)); a supervisor can lift it with unlock --agent \(state.identity?.agent ?? "YOUR-NAME")"
+            return "code rejected — too many mismatches across members: you (not \(who)) are locked out of code checks until \(times.deadline(until)); a supervisor can lift it with \(unlockMe)"
         }
         if let until = check.lockedUntil {
             return "code rejected — too many wrong codes: recovery for \(who) is locked until \(times.deadline(until)); a supervisor can lift it with unlock"
@@ -105,7 +108,7 @@ extension CommandRunner {
     private func lockedSentence(_ check: RecoveryCheck, who: String) -> String {
         let until = check.lockedUntil.map { " until \(times.deadline($0))" } ?? ""
         if check.lockedScope == .agent {
-            return "you are locked out of code checks\(until) after too many mismatches across members (\(who) is not locked); a supervisor can lift it with unlock --agent \(state.identity?.agent ?? "YOUR-NAME")"
+            return "you are locked out of code checks\(until) after too many mismatches across members (\(who) is not locked); a supervisor can lift it with \(unlockMe)"
         }
         return "recovery for \(who) is locked\(until) after too many wrong codes; a supervisor can lift it with unlock"
     }
