@@ -140,7 +140,18 @@ public struct SupportAPI {
         detail.codeClock = try codeClock(lookup: lookup)
         detail.notifications = try notifications(lookup: lookup)
         detail.suspensions = try suspensions(lookup: lookup)
+        detail.recentTrouble = try recoveryTrouble(lookup: lookup)
         return detail
+    }
+
+    private func recoveryTrouble(lookup: Int64) throws -> RecoveryTrouble {
+        let row = try connection.query("SELECT * FROM support.user_recovery_trouble($1::bigint)", [lookup]).single()
+        return RecoveryTrouble(
+            lockedAt: try row.decode(PGTimestamp?.self, column: "locked_at"),
+            lockEndsAt: try row.decode(PGTimestamp?.self, column: "lock_ends_at"),
+            liftedBy: try row.decode(String?.self, column: "lifted_by"),
+            wrongCodes: try row.decode(Int.self, column: "wrong_codes"),
+            windowStart: try row.decode(PGTimestamp.self, column: "window_start"))
     }
 
     private func codeClock(lookup: Int64) throws -> CodeClock {

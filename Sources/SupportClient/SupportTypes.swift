@@ -57,6 +57,28 @@ public struct MemberDetail: Sendable, Equatable {
     public var notifications: [MemberNotification] = []
     /// Credentials support disables suspended, and whether the member disputed them.
     public var suspensions: [Suspension] = []
+    /// A recent recovery lock and wrong codes: what a disable now should be warned of.
+    public var recentTrouble: RecoveryTrouble? = nil
+}
+
+/// The member's recovery trouble in the last 24 hours, as the database counts it: a lock that
+/// started then (wrong codes, then a right one is what a guessing caller looks like) and the
+/// wrong codes read for them. The review queue flags a disable after such trouble; the agent is
+/// told before the disable, not only the supervisor after it.
+public struct RecoveryTrouble: Sendable, Equatable {
+    /// When the latest lock in the window started, nil when there was none.
+    public let lockedAt: PGTimestamp?
+    /// When that lock ended or will end (early when lifted).
+    public let lockEndsAt: PGTimestamp?
+    /// The supervisor who lifted it early, if one did.
+    public let liftedBy: String?
+    /// Wrong codes read for the member in the window.
+    public let wrongCodes: Int
+    /// Where the window starts (24 hours ago).
+    public let windowStart: PGTimestamp
+
+    /// Whether there is anything to warn of.
+    public var isEmpty: Bool { lockedAt == nil && wrongCodes == 0 }
 }
 
 /// What a member's sign-in codes of the last 24 hours say about their phone's clock: the

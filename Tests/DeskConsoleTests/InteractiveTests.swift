@@ -227,6 +227,54 @@ import TestSupport
         }
     }
 
+    /// Issue 14: five wrong codes lock the member's recovery; once a supervisor lifts the lock
+    /// a right code matches and the disable went through without a word. The y/N now says who
+    /// was locked, when, who lifted it and how many wrong codes were read; `show` says it too.
+    @Test func aDisableRightAfterALockoutIsWarnedOf() throws {
+        try withConsole { terminal, setup in
+            let other = try setup.fixture.agent("lee")
+            defer { other.connection.close() }
+            for _ in 0..<5 { _ = try other.verify(memberID: setup.jane.memberID, code: RecoveryCode.generate().grouped) }
+            let supervisor = try setup.fixture.agent("sam", supervisor: true)
+            defer { supervisor.connection.close() }
+            _ = try supervisor.clearLockout(memberID: setup.jane.memberID, reason: "caller confirmed by video call")
+
+            try terminal.expect("support-desk> ")
+            terminal.type("show jane@acme.example\r")
+            let shown = try terminal.expect("support-desk> ")
+            #expect(shown.contains("Recovery for jane@acme.example was locked at"), "\(shown)")
+            #expect(shown.contains("sam_") && shown.contains(" lifted the lock at"), "\(shown)")
+            #expect(shown.contains("5 wrong codes were read for jane@acme.example in the last 24 hours."), "\(shown)")
+            terminal.type("verify jane@acme.example \(setup.jane.recoveryCodes[0].grouped)\r")
+            try terminal.expect("Code accepted")
+            terminal.type("disable-2fa jane@acme.example --reason 'lost phone, code read' --ticket SUP-1\r")
+            let asked = try terminal.expect("Disable 2FA? [y/N] ")
+            #expect(asked.contains("Recovery for jane@acme.example was locked at"), "\(asked)")
+            #expect(asked.contains("sam_") && asked.contains(" lifted the lock at"), "\(asked)")
+            #expect(asked.contains("5 wrong codes were read"), "\(asked)")
+            #expect(asked.contains("be sure it is the member"), "\(asked)")
+            terminal.type("\r")
+            try terminal.expect("Nothing changed.")
+            try quit(terminal)
+        }
+    }
+
+    /// The warning is for trouble, not for every disable: a member without wrong codes or a
+    /// lock gets the plain question.
+    @Test func aDisableWithoutTroubleHasNoWarning() throws {
+        try withConsole { terminal, setup in
+            try terminal.expect("support-desk> ")
+            terminal.type("verify jane@acme.example \(setup.jane.recoveryCodes[0].grouped)\r")
+            try terminal.expect("Code accepted")
+            terminal.type("disable-2fa jane@acme.example --reason 'lost phone, code read' --ticket SUP-1\r")
+            let asked = try terminal.expect("Disable 2FA? [y/N] ")
+            #expect(!asked.contains("wrong code") && !asked.contains("was locked"), "\(asked)")
+            terminal.type("\r")
+            try terminal.expect("Nothing changed.")
+            try quit(terminal)
+        }
+    }
+
     @Test func nonASCIITypingReachesTheDatabase() throws {
         try withConsole { terminal, setup in
             try setup.fixture.member("chloe@acme.example", name: "Chloé Martin")

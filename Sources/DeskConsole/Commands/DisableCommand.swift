@@ -17,11 +17,13 @@ extension CommandRunner {
         let who = detail.email
 
         var report = CommandReport(command: command.name)
-        if interactive && !command.has("yes") && (override || detail.verifiedUntil != nil) {
+        let asking = interactive && !command.has("yes") && (override || detail.verifiedUntil != nil)
+        if asking {
             report.human.append(.line("Disable 2FA for \(detail.name) <\(who)>, \(detail.customerName) (\(detail.accountNumber))\(override ? " WITHOUT a code check (override)" as ConsoleText : "").", .heading))
             report.human.append(.line("  Reason: \(reason)", .plain))
             report.human.append(.line("  Ticket: \(ticket)", .plain))
             if let warning = mandatoryWarning(detail) { report.human.append(.line(warning, .warning)) }
+            if let warning = troubleWarning(detail) { report.human.append(.line(warning, .warning)) }
             say(report.human)
             report.human = []
             let answer = ask("Disable 2FA? [y/N] ")
@@ -55,6 +57,9 @@ extension CommandRunner {
         report.fields.add("disabled", true)
         report.fields.add("override", override)
         report.fields.add("event", .record(eventRecord(event)))
+        if let trouble = detail.recentTrouble, !trouble.isEmpty {
+            report.fields.add("recent_trouble", .record(Self.troubleShape.record(trouble)))
+        }
         // Who was told: read after the disable committed; a failure here must not hide the success.
         let notified = (try? api.recipients(ofEvent: event.seq)) ?? []
         report.fields.add("notified", .records(notified.map(Self.recipientShape.record)))
@@ -63,6 +68,8 @@ extension CommandRunner {
             let list = notified.map { "\($0.recipient) (\($0.audience.rawValue))" }.joined(separator: ", ")
             report.human.append(.line("Notified: \(list).", .plain))
         }
+        // Said before the y/N when there was one; a script's log still gets it.
+        if !asking, let warning = troubleWarning(detail) { report.human.append(.line(warning, .warning)) }
         if detail.mandatory {
             report.human.append(.line("⚠ \(detail.accountNumber) enforces 2FA: \(who) must set it up again at the next login.", .warning))
         } else {

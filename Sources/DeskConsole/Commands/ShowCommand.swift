@@ -33,6 +33,7 @@ extension CommandRunner {
             report.fields.add("failed_codes_24h", Int64(clock.failedCodes))
             report.fields.add("clock_offset_seconds", clock.offsetSeconds.map(Int64.init))
         }
+        report.fields.add("recent_trouble", detail.recentTrouble.map { .record(Self.troubleShape.record($0)) } ?? .null)
         report.fields.add("events", .records(events.map(eventRecord)))
         report.fields.add("notifications", .records(detail.notifications.map(Self.notificationShape.record)))
         report.fields.add("disputes", .records(detail.suspensions.map(Self.suspensionShape.record)))
@@ -42,6 +43,7 @@ extension CommandRunner {
         guard wantsHuman else { return report }
         report.human = [.record(memberLines(detail))]
         if let warning = mandatoryWarning(detail) { report.human.append(.line(warning, .warning)) }
+        if let warning = troubleWarning(detail) { report.human.append(.line(warning, .warning)) }
         if let diagnosis = detail.codeClock?.diagnosis { report.human.append(.line("⚠ \(diagnosis): ask the caller to set it automatically, then try a new code.", .warning)) }
         report.human += oversightLines(oversight)
         if eventCount > 0 {
