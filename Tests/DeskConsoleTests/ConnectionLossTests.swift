@@ -147,6 +147,48 @@ import TestSupport
             #expect(session.run(&source, &output) == .success)
             #expect(output.errors.contains("The earlier disable-2fa jane@acme.example did go through before the connection dropped: audit event #\(event.seq)."), "\(output.errors)")
             #expect(session.state.requestInFlight == nil)
+            // The first whoami, typed while the connection was dead, ran again after the reconnect.
+            #expect(output.lines.filter { $0.hasPrefix("Agent") }.count == 2)
+        }
+    }
+
+    /// Issue 14: a look-up typed when the connection had just died was lost, and the agent had
+    /// to type it again. It now runs again once the console has reconnected; the agent is told.
+    @Test func aLookUpTypedOnADeadConnectionRunsAfterTheReconnect() throws {
+        try withPortalFixture { fixture in
+            try fixture.customer()
+            try fixture.member("john@acme.example", name: "John Smith")
+            let role = try fixture.agentRole("kim")
+            let connection = try PGConnection(fixture.database.uri(user: role))
+            let session = ConsoleSession(link: DatabaseLink(connection: connection), settings: ConsoleSettings(interactive: true))
+            try session.start()
+            _ = try fixture.connection.query("SELECT pg_terminate_backend($1::int)", [connection.backendPID])
+            var source = ScriptLines(["find john"])
+            var output = CapturedOutput()
+            #expect(session.run(&source, &output) == .success)
+            #expect(output.errors.contains { $0.contains("Running `find` again on the new connection") }, "\(output.errors)")
+            #expect(output.lines.contains { $0.contains("john@acme.example") }, "\(output.lines)")
+            #expect(session.state.lastFind.map(\.email) == ["john@acme.example"])
+        }
+    }
+
+    /// A change is never run again by itself: a verify typed on a dead connection is reported
+    /// lost and left for the agent to decide, even though the console reconnects.
+    @Test func aChangeTypedOnADeadConnectionIsNotRunAgain() throws {
+        try withPortalFixture { fixture in
+            try fixture.customer()
+            let jane = try fixture.enrolledMember("jane@acme.example")
+            let role = try fixture.agentRole("kim")
+            let connection = try PGConnection(fixture.database.uri(user: role))
+            let session = ConsoleSession(link: DatabaseLink(connection: connection), settings: ConsoleSettings(interactive: true))
+            try session.start()
+            _ = try fixture.connection.query("SELECT pg_terminate_backend($1::int)", [connection.backendPID])
+            var source = ScriptLines(["verify jane@acme.example \(jane.recoveryCodes[0].grouped)", "whoami"])
+            var output = CapturedOutput()
+            #expect(session.run(&source, &output) == .success)
+            #expect(!output.errors.contains { $0.contains("again on the new connection") }, "\(output.errors)")
+            #expect(!output.lines.contains { $0.contains("Code accepted") }, "\(output.lines)")
+            #expect(try fixture.connection.query("SELECT count(*) FROM portal.recovery_checks").single().decode(Int64.self, at: 0) == 0)
             #expect(output.lines.filter { $0.hasPrefix("Agent") }.count == 1)
         }
     }

@@ -127,6 +127,13 @@ public final class ConsoleSession {
             io.fail(command: command, failure, place: place)
             return .failed
         case .run(let spec, let command):
+            let outcome = run(spec, command, place: place, io: io)
+            guard outcome == .connectionLost, settings.interactive, spec.isLookUp else { return outcome }
+            // A look-up the agent typed is not lost with the connection: once reconnected it
+            // runs again, as typed. A change never does (whether it arrived is looked up instead).
+            recover(io: io)
+            guard link.isConnected else { return .failed }
+            io.notice("running `\(spec.name)` again on the new connection (a look-up; a change is never repeated)", tone: .warning)
             return run(spec, command, place: place, io: io)
         }
     }
