@@ -5,9 +5,12 @@ import PGClient
 /// Recovery-code checks, disables and lockout clearing: the calls that change things.
 extension SupportAPI {
     /// Asks whether a disable's reason and ticket pass the database's rules, before the agent
-    /// is asked to confirm: refused with the rule's DK007 or DK008, nothing recorded.
-    public func checkDisableWords(reason: String, ticket: String) throws {
-        try connection.query("SELECT support.check_disable_words($1, $2)", [reason, ticket])
+    /// is asked to confirm: refused with the rule's DK007 or DK008, nothing recorded; else the
+    /// two as the disable will store them (trimmed, the ticket in upper case).
+    @discardableResult
+    public func checkDisableWords(reason: String, ticket: String) throws -> (reason: String, ticket: String) {
+        let row = try connection.query("SELECT * FROM support.check_disable_words($1, $2)", [reason, ticket]).single()
+        return (try row.decode(String.self, column: "reason"), try row.decode(String.self, column: "ticket"))
     }
 
     /// Checks a recovery code read over the phone; the attempt is recorded whatever the outcome.

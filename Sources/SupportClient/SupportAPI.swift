@@ -31,7 +31,9 @@ public struct SupportAPI {
             verificationValidSeconds: try row.decode(Int.self, column: "verification_valid_seconds"),
             minReasonLength: try row.decode(Int.self, column: "min_reason_length"),
             ticketPattern: try row.decode(String.self, column: "ticket_pattern"),
-            ticketExample: try row.decode(String.self, column: "ticket_example"))
+            ticketExample: try row.decode(String.self, column: "ticket_example"),
+            commonReasons: try connection.query("SELECT reason FROM support.common_reasons() ORDER BY number").rows
+                .map { try $0.decode(String.self, at: 0) })
     }
 
     /// Ranked matches for an email, account number, phone number or name. The search is

@@ -172,6 +172,8 @@ public struct SupportPolicy: Sendable, Equatable {
     public let ticketPattern: String
     /// A ticket reference of this desk's shape, to show agents.
     public let ticketExample: String
+    /// The desk's common reasons for a disable, offered by number (1 is the first).
+    public let commonReasons: [String]
 }
 
 /// One server session: its process id and start time (a pid alone can be reused).

@@ -109,6 +109,14 @@ final class LineEditor: LineSource {
         return questionInterrupted ? nil : String(cString: raw)
     }
 
+    /// The answer with `ready` already on the line: its characters are queued as keys before the
+    /// person's, so libedit shows and edits them as if typed. Without our key reader (no Ctrl-C
+    /// pipe) nothing can be queued, and the question is asked plainly.
+    func ask(_ question: String, ready: String) -> String? {
+        if interruptReadFD >= 0 { queuedKeys = ready.unicodeScalars.map { Int32(bitPattern: $0.value) } }
+        return ask(question)
+    }
+
     func remember(_ entry: String) {
         guard !entry.allSatisfy(\.isWhitespace) else { return }
         add_history(entry)

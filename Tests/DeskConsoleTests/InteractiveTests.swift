@@ -183,7 +183,7 @@ import TestSupport
             terminal.type("verify jane@acme.example \(setup.jane.recoveryCodes[0].grouped)\r")
             try terminal.expect("Code accepted")
             terminal.type("disable-2fa jane@acme.example\r")
-            try terminal.expect("Reason (why, in words): ")
+            try terminal.expect("Reason (1–4, or why in words): ")
             terminal.type("\u{03}", atPrompt: false)
             let afterReason = try terminal.expect("support-desk> ")
             #expect(afterReason.contains("nothing changed") && !afterReason.contains("Ticket reference"), "\(afterReason)")

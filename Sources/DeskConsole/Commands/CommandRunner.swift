@@ -1,3 +1,4 @@
+import Foundation
 import PGClient
 import DeskDatabase
 import SupportClient
@@ -16,6 +17,8 @@ struct CommandRunner {
     let times: TimeText
     /// Asks the person at the terminal; nil in scripts.
     let ask: (String) -> String?
+    /// Asks with an answer ready on the line (Enter takes it); nil in scripts.
+    var askReady: (_ question: String, _ ready: String) -> String? = { _, _ in nil }
     /// In a script whose commands are not on stdin (`-c`, `-f FILE`), reads a recovery code that
     /// `verify USER` leaves out from stdin, so it never appears in the argument list `ps` shows;
     /// nil otherwise, and nil from it when stdin has no line left.
@@ -88,6 +91,14 @@ struct CommandRunner {
         guard let text = command.option(flag) else { return value }
         guard let number = Int(text) else { throw .usage("--\(flag) must be a whole number") }
         return number
+    }
+
+    /// A yes-or-no question's answer: Enter alone takes the default (`[y/N]` no, `[Y/n]` yes);
+    /// nil when Ctrl-C or Ctrl-D ended the question.
+    func yes(_ question: String, byDefault: Bool = false) -> Bool? {
+        guard let typed = ask(question) else { return nil }
+        let word = typed.trimmingCharacters(in: .whitespaces).lowercased()
+        return word.isEmpty ? byDefault : ["y", "yes"].contains(word)
     }
 
     /// A value the console asks for when a person is there and the flag is missing.

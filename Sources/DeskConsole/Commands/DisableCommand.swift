@@ -9,25 +9,32 @@ extension CommandRunner {
     func disable(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
         let target = try member(named: command)
         let override = command.has("override")
-        let reason = try required(command, "reason", asking: "Reason (why, in words): ")
-        let ticket = try required(command, "ticket", asking: "Ticket reference: ")
-        // The database's own rules, asked before the agent is asked to confirm.
-        try database { try api.checkDisableWords(reason: reason, ticket: ticket) }
         let detail = try database { try api.detail(memberID: target.id) }
         let who = detail.email
+        if interactive && !override {
+            // Before the reason and ticket are asked for: what would refuse the disable anyway.
+            guard detail.twoFactor == .active else {
+                throw .refused("\(who) (\(detail.name)) has no active 2FA: there is nothing to disable. Nothing changed")
+            }
+            _ = try database { try api.needsEmailCode(memberID: target.id) }   // DK005 without a usable match
+        }
+        let reason = try disableReason(command)
+        let ticket = try disableTicket(command, account: detail.accountNumber)
+        // The database's own rules, asked before the agent is asked to confirm.
+        let words = try database { try api.checkDisableWords(reason: reason, ticket: ticket) }
+        if interactive { state.callTicket = CallTicket(ticket: words.ticket, account: detail.accountNumber) }
 
         var report = CommandReport(command: command.name)
         let asking = interactive && !command.has("yes") && (override || detail.verifiedUntil != nil)
         if asking {
             report.human.append(.line("Disable 2FA for \(detail.name) <\(who)>, \(detail.customerName) (\(detail.accountNumber))\(override ? " WITHOUT a code check (override)" as ConsoleText : "").", .heading))
-            report.human.append(.line("  Reason: \(reason)", .plain))
-            report.human.append(.line("  Ticket: \(ticket)", .plain))
+            report.human.append(.line("  Reason: \(words.reason)", .plain))
+            report.human.append(.line("  Ticket: \(words.ticket)", .plain))
             if let warning = mandatoryWarning(detail) { report.human.append(.line(warning, .warning)) }
             if let warning = troubleWarning(detail) { report.human.append(.line(warning, .warning)) }
             say(report.human)
             report.human = []
-            let answer = ask("Disable 2FA? [y/N] ")
-            guard let answer, ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            guard yes("Disable 2FA? [y/N] ") == true else {
                 report.fields.add("member_id", target.id)
                 report.fields.add("disabled", false)
                 report.human = [.line("Nothing changed.", .muted)]
@@ -113,8 +120,7 @@ extension CommandRunner {
         let who: String = agent.map { "agent \($0)" } ?? "recovery for \(target?.label ?? "")"
         if interactive && !command.has("yes") {
             say([.line("Unlock \(who) before its lock ends.", .heading), .line("  Reason: \(reason)", .plain)])
-            let answer = ask("Unlock? [y/N] ")
-            guard let answer, ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            guard yes("Unlock? [y/N] ") == true else {
                 report.fields.add("unlocked", false)
                 report.human = [.line("Nothing changed.", .muted)]
                 return report

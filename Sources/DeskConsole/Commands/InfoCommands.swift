@@ -66,7 +66,9 @@ extension CommandRunner {
         let lock = TimeText.spoken(seconds: policy.userLockSeconds)
         switch command {
         case .disable:
-            return "This desk: a match allows a disable for \(validFor); the reason needs at least \(policy.minReasonLength) characters; tickets look like \(policy.ticketExample) (pattern \(policy.ticketPattern), read in upper case)."
+            let list = policy.commonReasons.enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: "; ")
+            let reasons: ConsoleText = list.isEmpty ? "" : " Common reasons, by number at the Reason question or as --reason N: \(list)."
+            return "This desk: a match allows a disable for \(validFor); the reason needs at least \(policy.minReasonLength) characters; tickets look like \(policy.ticketExample) (pattern \(policy.ticketPattern), read in upper case).\(reasons)"
         case .verify:
             return "This desk: \(policy.userMaxMismatches) mismatches lock the member's recovery for \(lock); \(policy.agentMaxMismatches) across members lock you for \(TimeText.spoken(seconds: policy.agentLockSeconds)); a match allows a disable for \(validFor)."
         case .unlock:

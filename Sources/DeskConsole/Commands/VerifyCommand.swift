@@ -39,6 +39,16 @@ extension CommandRunner {
                     report.failure = .refused("recovery code accepted, but \(Self.emailCodeSentence(outcome, who: who))")
                     return report
                 }
+            } else if interactive, try database({ try api.needsEmailCode(memberID: target.id) }) {
+                say(report.human)
+                report.human = []
+                let outcome = try secondChannelNow(memberID: target.id, who: who)
+                report.fields.add("email_code_outcome", outcome?.rawValue)
+                guard outcome == .match else {
+                    report.failure = .refused("recovery code accepted, but " + (outcome.map { Self.emailCodeSentence($0, who: who) }
+                        ?? "\(who)'s disable also needs a code from their mail: send-code, then verify again with --email-code"))
+                    return report
+                }
             }
             let until = check.usableUntil.map { " until \(times.deadline($0))" } ?? ""
             report.human.append(.line("✓ Code accepted for \(who): disable-2fa is allowed\(until).", .success))

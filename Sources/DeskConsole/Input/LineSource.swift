@@ -14,12 +14,16 @@ public protocol LineSource {
     /// Asks the person at the terminal a question (a recovery code, a y/N); never remembered
     /// in history. Nil when there is nobody to ask or input ended.
     mutating func ask(_ question: String) -> String?
+    /// Asks with `ready` already on the line, as if typed, for the person to take with Enter,
+    /// edit or erase (the call's ticket). Sources that cannot put text on the line just ask.
+    mutating func ask(_ question: String, ready: String) -> String?
     /// Adds an entry to the history; the console has already taken any recovery code out.
     mutating func remember(_ entry: String)
 }
 
 extension LineSource {
     public mutating func ask(_ question: String) -> String? { nil }
+    public mutating func ask(_ question: String, ready: String) -> String? { ask(question) }
     public mutating func remember(_ entry: String) {}
 }
 

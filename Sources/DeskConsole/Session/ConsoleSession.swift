@@ -150,13 +150,7 @@ public final class ConsoleSession {
         var runner = CommandRunner(
             link: link, state: state, interactive: settings.interactive,
             wantsHuman: settings.format == .table || settings.interactive, format: settings.format, times: settings.times,
-            ask: { [link] question in
-                // A question is a prompt: Ctrl-C there answers it, it has no query to cancel.
-                link.cancelSwitch.arm(false)
-                defer { link.cancelSwitch.arm(true) }
-                io.output.endOfCommand()
-                return io.source.ask(question)
-            },
+            ask: { [link] question in Self.asking(link, io) { io.source.ask(question) } },
             readCode: readCode.map { read in
                 { question in
                     io.output.endOfCommand()    // earlier results first, then the prompt
@@ -164,6 +158,7 @@ public final class ConsoleSession {
                 }
             },
             say: { io.writeHuman($0) })
+        runner.askReady = { [link] question, ready in Self.asking(link, io) { io.source.ask(question, ready: ready) } }
         runner.stream = { line in
             io.output.write(line)
             io.output.endOfCommand()
@@ -173,5 +168,14 @@ public final class ConsoleSession {
         let started = ContinuousClock.now
         let result = Result { () throws(ConsoleFailure) in try runner.run(command) }
         return io.write(result, command: spec.name, place: place, elapsed: ContinuousClock.now - started)
+    }
+
+    /// A question in the middle of a command: what was said so far goes out first, and Ctrl-C
+    /// answers the question (ending the command) instead of cancelling a query, as at a prompt.
+    private static func asking<Source, Output>(_ link: DatabaseLink, _ io: ConsoleIO<Source, Output>, _ read: () -> String?) -> String? {
+        link.cancelSwitch.arm(false)
+        defer { link.cancelSwitch.arm(true) }
+        io.output.endOfCommand()
+        return read()
     }
 }

@@ -1,0 +1,65 @@
+import Foundation
+import SupportClient
+
+/// The ticket of the call in progress: typed once, offered again (ready on the line, Enter takes
+/// it) for the next change about a member of the same customer. Another customer's member means
+/// another call, and the ticket is not offered there.
+struct CallTicket: Sendable, Equatable {
+    /// As the database accepted it (upper case).
+    let ticket: String
+    /// The customer account the call is about.
+    let account: String
+}
+
+extension CommandRunner {
+    /// The disable's reason: `--reason`, or asked for with the desk's common reasons listed. A
+    /// number picks one of them (`portal.settings.common_reasons`), anything else is the reason
+    /// in words; either way the database's reason rule judges it at the disable.
+    func disableReason(_ command: ParsedCommand) throws(ConsoleFailure) -> String {
+        let reasons = state.policy?.commonReasons ?? []
+        if let given = command.option("reason") { return try Self.reason(given, from: reasons) }
+        guard interactive else { return try required(command, "reason", asking: "") }
+        if !reasons.isEmpty {
+            say([.line("Common reasons (type the number, or the reason in words):", .heading)]
+                + reasons.enumerated().map { .line("  \($0.offset + 1)  \($0.element)", .plain) })
+        }
+        guard let answer = ask(reasons.isEmpty ? "Reason (why, in words): " : "Reason (1–\(reasons.count), or why in words): ") else {
+            throw ConsoleFailure.cancelledQuestion
+        }
+        return try Self.reason(answer, from: reasons)
+    }
+
+    /// A typed number as the desk's reason of that number; any other text as it is.
+    static func reason(_ typed: String, from reasons: [String]) throws(ConsoleFailure) -> String {
+        let trimmed = typed.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }) else { return typed }
+        guard let number = Int(trimmed), number >= 1, number <= reasons.count else {
+            throw .usage(reasons.isEmpty
+                ? "this desk lists no common reasons to pick by number: give the reason in words"
+                : "there is no common reason \(trimmed): pick 1 to \(reasons.count) (help disable-2fa lists them), or give the reason in words")
+        }
+        return reasons[number - 1]
+    }
+
+    /// The disable's ticket: `--ticket`, or asked for with the call's ticket ready on the line
+    /// when the member is the same customer's (Enter takes it), else the start of the desk's
+    /// example (`SUP-`), so the agent types the number only.
+    func disableTicket(_ command: ParsedCommand, account: String) throws(ConsoleFailure) -> String {
+        if let given = command.option("ticket") { return given }
+        guard interactive else { return try required(command, "ticket", asking: "") }
+        let ready: String
+        if let call = state.callTicket, call.account == account {
+            ready = call.ticket
+        } else {
+            ready = Self.ticketPrefix(of: state.policy?.ticketExample ?? "")
+        }
+        guard let answer = askReady("Ticket reference: ", ready) else { throw ConsoleFailure.cancelledQuestion }
+        return answer
+    }
+
+    /// The desk's example without its trailing digits (`SUP-4411` → `SUP-`): the part every
+    /// ticket of the desk is likely to share. Only typing help: the database judges the ticket.
+    static func ticketPrefix(of example: String) -> String {
+        String(example.reversed().drop(while: { $0.isASCII && $0.isNumber }).reversed())
+    }
+}
