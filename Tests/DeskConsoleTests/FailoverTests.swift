@@ -170,7 +170,7 @@ import TOTPCore
             #expect(errors.contains("Reconnecting (trying for up to 60 s; Ctrl-C stops waiting)…"))
             #expect(errors.contains { $0.hasPrefix("Reconnected to portal on \(world.cluster.standbySocket):") && $0.hasSuffix("another server than before (a failover).") }, "\(errors)")
             #expect(errors.contains("The earlier disable-2fa \(member.email) did go through before the connection dropped: audit event #\(event.seq)."), "\(errors)")
-            #expect(output.lines.filter { $0.hasPrefix("Agent") }.count == 1, "the second whoami ran on the new primary")
+            #expect(output.lines.filter { $0.hasPrefix("Agent") }.count == 2, "the lost whoami ran again, and the second, on the new primary")
 
             let settled = try Self.settle(world)
             #expect(settled.disables == 1 && settled.distinctRequests == 1)

@@ -54,16 +54,21 @@ struct CommandRunner {
         }
     }
 
-    /// The member a command's first word names; with no word, interactively, the one match of
-    /// the last find, so a call goes `find jane`, `verify`, `disable-2fa` (issue 14: fewer keys).
+    /// The member a command's first word names; with no word, interactively, the member of the
+    /// call: the one match of the last find, or the member the last command named, so a call
+    /// goes `find jane`, `verify 1`, `disable-2fa` (issue 14: fewer keys).
     func member(named command: ParsedCommand) throws(ConsoleFailure) -> (id: Int64, label: String) {
-        if let word = command.positionals.first { return try member(word) }
-        guard interactive, state.lastFind.count == 1, let found = state.lastFind.first else {
+        if let word = command.positionals.first {
+            let named = try member(word)
+            if interactive { state.callMember = CallMember(id: named.id, label: named.label) }
+            return named
+        }
+        guard interactive, let current = state.callMember else {
             throw .usage(interactive && state.lastFind.count > 1
                 ? "the last find has \(state.lastFind.count) rows: name the member (a row number, an email or #ID)"
-                : "\(command.name) needs USER (an email or #ID\(interactive ? "; after a find with one match it may be left out" : ""))")
+                : "\(command.name) needs USER (an email or #ID\(interactive ? "; after a find with one match, or once a command named the member, it may be left out" : ""))")
         }
-        return (found.memberID, found.email)
+        return (current.id, current.label)
     }
 
     /// A member named on the command line: an email, `#ID`, or (interactive) a row of the last

@@ -1,6 +1,13 @@
 import Foundation
 import SupportClient
 
+/// The member of the call in progress, as a command that leaves out USER means them.
+struct CallMember: Sendable, Equatable {
+    let id: Int64
+    /// What messages call them (an email, or `#ID` as typed).
+    let label: String
+}
+
 /// The ticket of the call in progress: typed once, offered again (ready on the line, Enter takes
 /// it) for the next change about a member of the same customer. Another customer's member means
 /// another call, and the ticket is not offered there.

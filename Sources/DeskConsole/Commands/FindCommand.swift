@@ -24,6 +24,8 @@ extension CommandRunner {
         let limit = try number(command, "limit", default: 20)
         let matches = try database { try api.find(query, limit: limit) }
         state.lastFind = matches
+        // A new search starts a new call: its member is the one match, or none until one is named.
+        state.callMember = matches.count == 1 ? CallMember(id: matches[0].memberID, label: matches[0].email) : nil
         if interactive { state.remember(emails: matches.map(\.email)) }
 
         var report = CommandReport(command: command.name)

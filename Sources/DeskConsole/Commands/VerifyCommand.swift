@@ -9,7 +9,8 @@ extension CommandRunner {
         let target = try member(named: command)
         var code = command.positionals.dropFirst().joined(separator: " ")
         var who = target.label
-        if code.isEmpty {
+        let asked = code.isEmpty
+        if asked {
             guard interactive || readCode != nil else {
                 throw .usage("verify needs the CODE in a script on standard input: verify USER CODE (with -c or -f, a missing CODE is read from standard input)")
             }
@@ -22,7 +23,16 @@ extension CommandRunner {
         if interactive {
             report.human.append(.line("Read back to the caller: \(Self.readBack(code))", .plain))
         }
-        let check = try database { try api.verify(memberID: target.id, code: code) }
+        var check = try database { try api.verify(memberID: target.id, code: code) }
+        // A misheard character costs nothing: at the terminal the caller simply reads it again.
+        while check.outcome == .malformed, asked, interactive {
+            say(report.human + [.line("✗ \(Self.misheardSentence(code)).", .danger)])
+            guard let again = ask("Recovery code, read again: ") else { throw ConsoleFailure.cancelledQuestion }
+            guard again.contains(where: { !$0.isWhitespace }) else { throw .usage("no code was entered") }
+            code = again
+            report.human = [.line("Read back to the caller: \(Self.readBack(code))", .plain)]
+            check = try database { try api.verify(memberID: target.id, code: code) }
+        }
         report.fields.add("member_id", target.id)
         report.fields.add("outcome", check.outcome.rawValue)
         report.fields.add("attempts_left", check.attemptsLeft.map(Int64.init))

@@ -19,6 +19,9 @@ public final class SessionState {
     /// Members this session mailed a second-channel code to (`send-code`), so an interactive
     /// `verify` asks for the emailed code too.
     public internal(set) var emailCodesSent: Set<Int64> = []
+    /// The member the call in progress is about: the one match of the last find, or the member
+    /// the last command named; commands that leave out USER mean them.
+    var callMember: CallMember?
     /// The ticket of the call in progress and whose customer it is, offered again at the next
     /// ticket question about the same customer.
     var callTicket: CallTicket?

@@ -11,6 +11,8 @@ public struct CallScenario: Sendable, Equatable {
     public let account: String
     /// The recovery code the caller reads out, if any.
     public let recoveryCode: String?
+    /// What the caller reads when asked to read the code again (after a misheard character).
+    public var readsAgain: String? = nil
     /// What the agent should see and do.
     public let expectation: String
 }

@@ -108,14 +108,15 @@ public struct DemoSeeder {
         return [
             CallScenario(title: "Lost phone", caller: "Jane Doe", email: "jane.doe@acme.example", account: Self.anchorAccount,
                          recoveryCode: jane[0].grouped,
-                         expectation: "find jane, verify the code (match); she is an administrator, so by policy also send-code, "
-                             + "verify again with --email-code and the code from her mail, then disable-2fa with a reason and a ticket"),
+                         expectation: "find jane, verify (the code matches); she is an administrator, so the console offers to mail her "
+                             + "a 6-digit code (Enter) and asks for it (from her mail), then disable-2fa: a reason by number, a ticket, y"),
             CallScenario(title: "Lost phone, customer enforces 2FA", caller: "Chloé Martin", email: "chloe.martin@northwind.example",
                          account: "NW-20417", recoveryCode: chloe[0].grouped,
                          expectation: "show warns that mandatory 2FA is on: after the disable she must set 2FA up again at login"),
             CallScenario(title: "Misheard character", caller: "Priya Patel", email: "priya.patel@acme.example", account: Self.anchorAccount,
-                         recoveryCode: misheardGrouped,
-                         expectation: "the check character catches it at once and the attempt is not charged; ask her to read it again"),
+                         recoveryCode: misheardGrouped, readsAgain: priya[2].grouped,
+                         expectation: "the check character catches it at once and the attempt is not charged; she reads it again, "
+                             + "it matches, then disable-2fa"),
             CallScenario(title: "No 2FA to disable", caller: "John Smith", email: "john.smith@acme.example", account: Self.anchorAccount,
                          recoveryCode: nil, expectation: "show says 2FA is off: nothing to disable, he can log in with his password"),
         ]

@@ -95,11 +95,13 @@ struct Seed: ParsableCommand {
         for (index, call) in summary.scenarios.enumerated() {
             lines.append("\(index + 1). \(call.title): \(call.caller) <\(call.email)>, account \(call.account)")
             if let code = call.recoveryCode { lines.append("   reads out: \(code)") }
+            if let again = call.readsAgain { lines.append("   reads it again: \(again)") }
             lines.append("   expect: \(call.expectation)")
         }
         let scenarios: [[String: any Sendable]] = summary.scenarios.map {
             ["title": $0.title, "caller": $0.caller, "email": $0.email, "account": $0.account,
-             "recovery_code": $0.recoveryCode as (any Sendable)? ?? NSNull(), "expectation": $0.expectation]
+             "recovery_code": $0.recoveryCode as (any Sendable)? ?? NSNull(),
+             "reads_again": $0.readsAgain as (any Sendable)? ?? NSNull(), "expectation": $0.expectation]
         }
         return PortalReport(text: lines.joined(separator: "\n"), fields: [
             "customers": summary.customers, "members": summary.members, "enrolled": summary.enrolled,
