@@ -9,19 +9,28 @@ extension CommandRunner {
     func disable(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
         let target = try member(named: command)
         let override = command.has("override")
+        // The database's own reason and ticket rules: words given as flags are judged before
+        // anything is looked up; words still to be asked for, right after they are typed.
+        var words: (reason: String, ticket: String)?
+        if let reason = command.option("reason"), let ticket = command.option("ticket") {
+            let picked = try Self.reason(reason, from: state.policy?.commonReasons ?? [])
+            words = try database { try api.checkDisableWords(reason: picked, ticket: ticket) }
+        }
         let detail = try database { try api.detail(memberID: target.id) }
         let who = detail.email
-        if interactive && !override {
-            // Before the reason and ticket are asked for: what would refuse the disable anyway.
-            guard detail.twoFactor == .active else {
-                throw .refused("\(who) (\(detail.name)) has no active 2FA: there is nothing to disable. Nothing changed")
+        if words == nil {
+            if interactive && !override {
+                // Before anything is asked: what would refuse the disable anyway.
+                guard detail.twoFactor == .active else {
+                    throw .refused("\(who) (\(detail.name)) has no active 2FA: there is nothing to disable. Nothing changed")
+                }
+                _ = try database { try api.needsEmailCode(memberID: target.id) }   // DK005 without a usable match
             }
-            _ = try database { try api.needsEmailCode(memberID: target.id) }   // DK005 without a usable match
+            let reason = try disableReason(command)
+            let ticket = try disableTicket(command, account: detail.accountNumber)
+            words = try database { try api.checkDisableWords(reason: reason, ticket: ticket) }
         }
-        let reason = try disableReason(command)
-        let ticket = try disableTicket(command, account: detail.accountNumber)
-        // The database's own rules, asked before the agent is asked to confirm.
-        let words = try database { try api.checkDisableWords(reason: reason, ticket: ticket) }
+        guard let words else { throw .usage("disable-2fa needs --reason TEXT and --ticket REF") }
         if interactive { state.callTicket = CallTicket(ticket: words.ticket, account: detail.accountNumber) }
 
         var report = CommandReport(command: command.name)
@@ -49,8 +58,8 @@ extension CommandRunner {
         do {
             event = try database {
                 override
-                    ? try api.overrideDisable(memberID: target.id, reason: reason, ticket: ticket, requestID: requestID)
-                    : try api.disable(memberID: target.id, reason: reason, ticket: ticket, requestID: requestID)
+                    ? try api.overrideDisable(memberID: target.id, reason: words.reason, ticket: words.ticket, requestID: requestID)
+                    : try api.disable(memberID: target.id, reason: words.reason, ticket: words.ticket, requestID: requestID)
             }
             state.requestInFlight = nil
         } catch {
@@ -70,7 +79,7 @@ extension CommandRunner {
         // Who was told: read after the disable committed; a failure here must not hide the success.
         let notified = (try? api.recipients(ofEvent: event.seq)) ?? []
         report.fields.add("notified", .records(notified.map(Self.recipientShape.record)))
-        report.human = [.line("✓ 2FA disabled for \(who): audit event #\(event.seq), ticket \(event.ticket ?? ticket).", .success)]
+        report.human = [.line("✓ 2FA disabled for \(who): audit event #\(event.seq), ticket \(event.ticket ?? words.ticket).", .success)]
         if !notified.isEmpty {
             let list = notified.map { "\($0.recipient) (\($0.audience.rawValue))" }.joined(separator: ", ")
             report.human.append(.line("Notified: \(list).", .plain))
