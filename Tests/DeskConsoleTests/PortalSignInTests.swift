@@ -107,4 +107,22 @@ import TestSupport
             }
         }
     }
+
+    @Test func aNewPasswordSignsInAndTheOldOneNoLonger() throws {
+        let cluster = try TLSCluster.shared()
+        let name = try TLSSignIn.agentWithPassword(cluster)
+        let newPassword = "a-brand-new-password-2"
+        try TLSSignIn.withHome { home in
+            let environment = TLSSignIn.environment(home, cluster.adminURI())
+            let changed = try BuiltProduct.run("portal", ["agent", "password", name], input: newPassword + "\n", environment: environment)
+            #expect(changed.status == 0, "\(changed.standardError)")
+            #expect(changed.standardOutput.contains("agent \(name) has a new password"))
+        }
+        #expect(throws: PGError.self, "the old password no longer signs in") {
+            try PGConnection(cluster.conninfo(user: name), password: TLSSignIn.password).close()
+        }
+        let signedIn = try PGConnection(cluster.conninfo(user: name), password: newPassword)
+        #expect(signedIn.user == name)
+        signedIn.close()
+    }
 }
