@@ -11,8 +11,8 @@ struct Portal: ParsableCommand {
         discussion: """
             Exit status: 0 success, 1 refusal or error, 2 the database cannot be reached. \
             When the server wants a password and none is given, it is asked for on the terminal \
-            (hidden; once more after a wrong one), never without a terminal or with -w; serve, \
-            and chain and notify but with --once, never ask: they reconnect unattended.
+            (hidden; once more after a wrong one), never without a terminal or with -w. The \
+            services (serve; chain and notify without --once) never ask: they reconnect unattended.
             """,
         subcommands: [
             Status.self, Migrate.self, CustomerCommands.self, UserCommands.self, TwoFactorCommands.self,
