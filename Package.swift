@@ -70,8 +70,8 @@ let package = Package(
         .target(name: "PortalSetup", dependencies: ["DeskDatabase", "PGClient", "PortalCore", "TOTPCore", crypto], swiftSettings: strict),
 
         // What both executables share on the command line: exit statuses, hidden typing, the
-        // JSON error shape.
-        .target(name: "CommandLineSupport", dependencies: [argumentParser], swiftSettings: strict),
+        // JSON error shape, and signing in with a password asked on the terminal (`-w`).
+        .target(name: "CommandLineSupport", dependencies: ["PGClient", argumentParser], swiftSettings: strict),
         // The portal on the web: Hummingbird routes and mustache pages over the same portal_api
         // calls as the command, on a bounded pool of libpq connections kept off the event loop.
         .target(

@@ -20,10 +20,14 @@ struct PortalReport {
 /// Runs a subcommand against the database with the portal's exit codes: 0 success, 1 refusal
 /// or error (message on stderr), 2 the database cannot be reached.
 enum PortalRunner {
+    /// Signs in as the console does (a password asked on the terminal when the server wants
+    /// one and none was given, never with `-w` or off a terminal), then runs `body`.
     static func run(_ options: DatabaseOptions, _ body: (PGConnection) throws -> PortalReport) throws {
         let connection: PGConnection
         do {
-            connection = try PGConnection(DatabaseAddress.resolve(flag: options.db))
+            let signIn = PasswordSignIn.onTerminal(DatabaseAddress.resolve(flag: options.db),
+                                                   noPassword: options.signIn.noPassword) { StandardError.write("portal: \($0)") }
+            connection = try signIn.open().connection
         } catch {
             fail(options, exit: 2, sqlState: nil,
                  message: "could not connect (\(DatabaseAddress.source(flag: options.db))): \(error.message)")

@@ -43,8 +43,7 @@ struct SupportDesk: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("In a script, run up to N look-ups side by side on N connections (1–16); results stay in order.", valueName: "N"))
     var jobs: Int = 1
 
-    @Flag(name: [.customShort("w"), .customLong("no-password")], help: "Never ask for a password (as psql's -w): fail when the server wants one that PGPASSWORD or ~/.pgpass does not give.")
-    var noPassword = false
+    @OptionGroup var signInOptions: SignInOptions
 
     @Option(name: .customLong("reconnect-wait"), help: ArgumentHelp("After a lost connection, keep trying to reconnect for up to SECONDS (0–120, default 10), as a failover takes seconds; Ctrl-C stops waiting.", valueName: "SECONDS"))
     var reconnectWait: Int = 10

@@ -8,31 +8,6 @@ import TestSupport
 /// throwaway CA of `scripts/pg-cluster --tls`), by a password the console asks for on the
 /// terminal as psql does, from `PGPASSWORD`, or by a client certificate with no password.
 @Suite(.serialized) struct SignInTests {
-    static let password = "tls-desk-password-1"
-
-    /// A new agent on the TLS cluster whose password was set by `portal agent add --password`
-    /// (piped, one line); returns its name.
-    func agentWithPassword(_ cluster: TLSCluster) throws -> String {
-        let name = "tls_\(UUID().uuidString.prefix(8).lowercased())"
-        let added = try BuiltProduct.run("portal", ["agent", "add", name, "--password", "--db", cluster.adminURI()],
-                                         input: Self.password + "\n")
-        #expect(added.status == 0, "portal agent add: \(added.standardError)")
-        return name
-    }
-
-    /// What the console runs with: no password from the environment or a ~/.pgpass, no colour.
-    func environment(_ home: String, _ conninfo: String, password: String = "") -> [String: String] {
-        ["HOME": home, "TERM": "xterm", "NO_COLOR": "1", "PAGER": "", "DATABASE_URL": conninfo,
-         "PGPASSWORD": password, "PGPASSFILE": home + "/no-pgpass", "SUPPORT_DESK_HISTORY": home + "/history"]
-    }
-
-    func withHome<T>(_ body: (String) throws -> T) throws -> T {
-        let home = NSTemporaryDirectory() + "sd-home-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        return try body(home)
-    }
-
     /// Whether `role` has a session over TLS right now, as the server sees it.
     func sessionUsesTLS(_ cluster: TLSCluster, role: String) throws -> Bool {
         let admin = try PGConnection(cluster.adminURI())
@@ -44,12 +19,12 @@ import TestSupport
 
     @Test func thePasswordIsAskedHiddenOverVerifyFullAndReusedOnReconnect() throws {
         let cluster = try TLSCluster.shared()
-        let name = try agentWithPassword(cluster)
-        try withHome { home in
+        let name = try TLSSignIn.agentWithPassword(cluster)
+        try TLSSignIn.withHome { home in
             let terminal = try PseudoTerminal(BuiltProduct.path("support-desk"), [],
-                                              environment: environment(home, cluster.conninfo(user: name)))
+                                              environment: TLSSignIn.environment(home, cluster.conninfo(user: name)))
             try terminal.expect("Password for user \(name): ")
-            terminal.type(Self.password + "\r", atPrompt: false)
+            terminal.type(TLSSignIn.password + "\r", atPrompt: false)
             let banner = try terminal.expect("support-desk> ")
             #expect(banner.contains("connected to portal as \(name)"))
             #expect(try sessionUsesTLS(cluster, role: name), "the console's session is over TLS")
@@ -64,24 +39,24 @@ import TestSupport
             terminal.type("quit\r")
             #expect(try terminal.wait() == 0)
             #expect(terminal.transcript.components(separatedBy: "Password for user").count == 2, "asked once: \(terminal.transcript)")
-            #expect(!terminal.transcript.contains(Self.password), "the typing is hidden")
+            #expect(!terminal.transcript.contains(TLSSignIn.password), "the typing is hidden")
             let history = (try? String(contentsOfFile: home + "/history", encoding: .utf8)) ?? ""
             #expect(history.contains("whoami"))
-            #expect(!history.contains(Self.password), "the password never reaches the history")
+            #expect(!history.contains(TLSSignIn.password), "the password never reaches the history")
         }
     }
 
     @Test func aWrongPasswordIsAskedOnceMore() throws {
         let cluster = try TLSCluster.shared()
-        let name = try agentWithPassword(cluster)
-        try withHome { home in
+        let name = try TLSSignIn.agentWithPassword(cluster)
+        try TLSSignIn.withHome { home in
             let terminal = try PseudoTerminal(BuiltProduct.path("support-desk"), [],
-                                              environment: environment(home, cluster.conninfo(user: name)))
+                                              environment: TLSSignIn.environment(home, cluster.conninfo(user: name)))
             try terminal.expect("Password for user \(name): ")
             terminal.type("not-the-password\r", atPrompt: false)
             try terminal.expect("password authentication failed for user \"\(name)\"")
             try terminal.expect("Password for user \(name): ")
-            terminal.type(Self.password + "\r", atPrompt: false)
+            terminal.type(TLSSignIn.password + "\r", atPrompt: false)
             try terminal.expect("support-desk> ")
             terminal.type("quit\r")
             #expect(try terminal.wait() == 0)
@@ -90,10 +65,10 @@ import TestSupport
 
     @Test func aWrongPasswordTwiceExitsWithTheConnectionStatus() throws {
         let cluster = try TLSCluster.shared()
-        let name = try agentWithPassword(cluster)
-        try withHome { home in
+        let name = try TLSSignIn.agentWithPassword(cluster)
+        try TLSSignIn.withHome { home in
             let terminal = try PseudoTerminal(BuiltProduct.path("support-desk"), [],
-                                              environment: environment(home, cluster.conninfo(user: name)))
+                                              environment: TLSSignIn.environment(home, cluster.conninfo(user: name)))
             try terminal.expect("Password for user \(name): ")
             terminal.type("wrong-once\r", atPrompt: false)
             try terminal.expect("Password for user \(name): ")
@@ -107,14 +82,14 @@ import TestSupport
 
     @Test func aScriptTakesThePasswordFromPGPASSWORDAndNeverAsks() throws {
         let cluster = try TLSCluster.shared()
-        let name = try agentWithPassword(cluster)
-        try withHome { home in
+        let name = try TLSSignIn.agentWithPassword(cluster)
+        try TLSSignIn.withHome { home in
             let signedIn = try BuiltProduct.run("support-desk", ["-c", "whoami", "--format", "csv"],
-                                                environment: environment(home, cluster.conninfo(user: name), password: Self.password))
+                                                environment: TLSSignIn.environment(home, cluster.conninfo(user: name), password: TLSSignIn.password))
             #expect(signedIn.status == 0, "\(signedIn.standardError)")
             #expect(signedIn.standardOutput.contains(name))
 
-            let none = try BuiltProduct.run("support-desk", ["-c", "whoami"], environment: environment(home, cluster.conninfo(user: name)))
+            let none = try BuiltProduct.run("support-desk", ["-c", "whoami"], environment: TLSSignIn.environment(home, cluster.conninfo(user: name)))
             #expect(none.status == 2)
             #expect(none.standardError.contains("the server wants a password for user \(name) and there is no terminal to ask on: set PGPASSWORD, or add the password to ~/.pgpass"),
                     "\(none.standardError)")
@@ -124,10 +99,10 @@ import TestSupport
 
     @Test func noPasswordFlagNeverAsksEvenOnATerminal() throws {
         let cluster = try TLSCluster.shared()
-        let name = try agentWithPassword(cluster)
-        try withHome { home in
+        let name = try TLSSignIn.agentWithPassword(cluster)
+        try TLSSignIn.withHome { home in
             let terminal = try PseudoTerminal(BuiltProduct.path("support-desk"), ["-w"],
-                                              environment: environment(home, cluster.conninfo(user: name)))
+                                              environment: TLSSignIn.environment(home, cluster.conninfo(user: name)))
             try terminal.expect("the server wants a password for user \(name) and -w says not to ask: set PGPASSWORD")
             #expect(try terminal.wait() == 2)
             #expect(!terminal.transcript.contains("Password for user"))
@@ -136,21 +111,21 @@ import TestSupport
 
     @Test func verifyFullRefusesAServerTheGivenCADidNotSign() throws {
         let cluster = try TLSCluster.shared()
-        let name = try agentWithPassword(cluster)
-        try withHome { home in
+        let name = try TLSSignIn.agentWithPassword(cluster)
+        try TLSSignIn.withHome { home in
             let other = home + "/other-ca.crt"
             let made = try ProcessRunner.run("openssl", [
                 "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
                 "-subj", "/CN=Some other CA", "-keyout", home + "/other-ca.key", "-out", other])
             try #require(made.status == 0, "\(made.standardError)")
-            let refused = try BuiltProduct.run("support-desk", ["-c", "whoami"], environment: environment(
-                home, cluster.conninfo(user: name, rootCertificate: other), password: Self.password))
+            let refused = try BuiltProduct.run("support-desk", ["-c", "whoami"], environment: TLSSignIn.environment(
+                home, cluster.conninfo(user: name, rootCertificate: other), password: TLSSignIn.password))
             #expect(refused.status == 2)
             #expect(refused.standardError.contains("certificate verify failed"), "\(refused.standardError)")
 
             // The right CA but a name the certificate does not hold: verify-full checks it too.
-            let wrongName = try BuiltProduct.run("support-desk", ["-c", "whoami"], environment: environment(
-                home, cluster.conninfo(user: name, host: "desk.invalid", extra: "hostaddr=127.0.0.1"), password: Self.password))
+            let wrongName = try BuiltProduct.run("support-desk", ["-c", "whoami"], environment: TLSSignIn.environment(
+                home, cluster.conninfo(user: name, host: "desk.invalid", extra: "hostaddr=127.0.0.1"), password: TLSSignIn.password))
             #expect(wrongName.status == 2)
             #expect(wrongName.standardError.contains("does not match host name"), "\(wrongName.standardError)")
         }
@@ -166,14 +141,14 @@ import TestSupport
         admin.close()
         let certificate = try cluster.clientCertificate(for: name)
         #expect(certificate.hasPrefix("sslcert=") && certificate.contains(" sslkey="))
-        try withHome { home in
+        try TLSSignIn.withHome { home in
             let signedIn = try BuiltProduct.run("support-desk", ["-c", "whoami", "--format", "csv"],
-                                                environment: environment(home, cluster.conninfo(user: name, extra: certificate)))
+                                                environment: TLSSignIn.environment(home, cluster.conninfo(user: name, extra: certificate)))
             #expect(signedIn.status == 0, "\(signedIn.standardError)")
             #expect(signedIn.standardOutput.contains(name))
 
             // Without the certificate the same agent cannot get in: it is the certificate that counts.
-            let without = try BuiltProduct.run("support-desk", ["-c", "whoami"], environment: environment(home, cluster.conninfo(user: name)))
+            let without = try BuiltProduct.run("support-desk", ["-c", "whoami"], environment: TLSSignIn.environment(home, cluster.conninfo(user: name)))
             #expect(without.status == 2)
             #expect(without.standardError.contains("certificate"), "\(without.standardError)")
         }
@@ -181,10 +156,10 @@ import TestSupport
 
     @Test func plainTCPIsRefused() throws {
         let cluster = try TLSCluster.shared()
-        let name = try agentWithPassword(cluster)
-        try withHome { home in
-            let plain = try BuiltProduct.run("support-desk", ["-c", "whoami"], environment: environment(
-                home, "host=127.0.0.1 port=\(cluster.port) dbname=portal user=\(name) sslmode=disable", password: Self.password))
+        let name = try TLSSignIn.agentWithPassword(cluster)
+        try TLSSignIn.withHome { home in
+            let plain = try BuiltProduct.run("support-desk", ["-c", "whoami"], environment: TLSSignIn.environment(
+                home, "host=127.0.0.1 port=\(cluster.port) dbname=portal user=\(name) sslmode=disable", password: TLSSignIn.password))
             #expect(plain.status == 2)
             #expect(plain.standardError.contains("no encryption"), "\(plain.standardError)")
         }

@@ -91,7 +91,7 @@ struct PrivilegeTests {
                     OR pg_get_userbyid(p.proowner) <> 'supportdesk_owner'
                     OR has_function_privilege('public', p.oid, 'EXECUTE'))
                   FROM pg_proc p WHERE p.pronamespace IN ('support'::regnamespace, 'portal_api'::regnamespace)
-                   AND p.proname NOT IN ('create_agent', 'set_agent_connection_limit', 'set_agent_password')
+                   AND p.proname NOT IN ('create_agent', 'set_agent_connection_limit', 'set_agent_password', 'clear_agent_password')
                 """).single().decode(Int.self, at: 0)
             #expect(definers == 0, "every API function is a definer with a safe search_path, owned by the owner, not PUBLIC's")
         }

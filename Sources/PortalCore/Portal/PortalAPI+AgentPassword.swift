@@ -10,3 +10,12 @@ extension PortalAPI {
         try connection.query("SELECT portal_api.set_agent_password($1, $2)", [name, verifier])
     }
 }
+
+extension PortalAPI {
+    /// Removes an existing agent's password (needs a connection with CREATEROLE), for an agent
+    /// who moves to a client certificate or whose password may have leaked: the role then
+    /// signs in only by certificate (`certificate_login`), never by a stale password.
+    public func clearAgentPassword(name: String) throws {
+        try connection.query("SELECT portal_api.clear_agent_password($1)", [name])
+    }
+}

@@ -7,7 +7,7 @@ import PortalSetup
 /// `portal agent …`
 struct AgentCommands: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "agent", abstract: "Support agents' database roles.", subcommands: [Add.self, Limit.self])
+        commandName: "agent", abstract: "Support agents' database roles.", subcommands: [Add.self, Password.self, Limit.self])
 
     /// `portal agent add NAME [--supervisor] [--connection-limit N] [--password]`
     struct Add: ParsableCommand {

@@ -18,7 +18,8 @@ struct Serve: ParsableCommand {
             it accepts requests; request logs (method, path, status, time) go to stderr. On SIGTERM
             it stops accepting, finishes the requests in flight, closes its connections and exits 0.
             Cookies are Secure: serve it over HTTPS (a TLS proxy in front), or on loopback, which
-            browsers treat as secure.
+            browsers treat as secure. It never asks for a database password, since its pool
+            reconnects unattended: give one with PGPASSWORD or a password file (~/.pgpass, PGPASSFILE).
             """)
 
     @Option(name: .long, help: "Address and port to listen on (port 0: any free port).")
@@ -73,10 +74,11 @@ struct Serve: ParsableCommand {
     }
 
     /// Fails early, with the portal's exit statuses, when the database cannot be reached (2) or
-    /// the role cannot act as portal_app (1).
+    /// the role cannot act as portal_app (1). It never asks for a password: the pool opens and
+    /// reopens connections unattended, each reading PGPASSWORD or the password file afresh.
     private static func checkDatabase(_ connectionString: String, source: String) throws {
         let connection: PGConnection
-        do { connection = try PGConnection(connectionString) } catch {
+        do { connection = try PasswordSignIn.unattended(connectionString, program: "portal serve").open().connection } catch {
             StandardError.write("portal: could not connect (\(source)): \(error.message)")
             throw ExitCode(2)
         }

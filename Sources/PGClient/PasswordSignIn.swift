@@ -1,10 +1,13 @@
-public import PGClient
-
-/// How the console signs in when the server wants a password, as psql does: first without one
-/// (a password in the connection string, `PGPASSWORD` or `~/.pgpass` is libpq's business); if
-/// the server asks and none was given, ask the agent (`Password for user NAME: `, hidden, never
-/// in the history); after a wrong typed password, ask once more; then give up with libpq's
-/// reason. Without a terminal to ask on, nothing is asked: the failure says how to give one.
+/// How SupportDesk's programs sign in when the server wants a password, as psql does: first
+/// without one (a password in the connection string, `PGPASSWORD` or `~/.pgpass` is libpq's
+/// business); if the server asks and none was given, ask the person at the terminal (`Password
+/// for user NAME: `, hidden, never in the history); after a wrong typed password, ask once more;
+/// then give up with libpq's reason. Without a terminal to ask on, nothing is asked: the failure
+/// says how to give one.
+///
+/// One rule for both executables (the console and `portal`), so they cannot drift apart; it
+/// lives here, beside the connection, because it needs nothing of a terminal: asking is the
+/// caller's closure (`PasswordSignIn.onTerminal` in CommandLineSupport).
 ///
 /// The typed password is returned with the connection so the executable can open `--jobs`
 /// connections with it; reconnects reuse it through libpq (`PQreset`). It lives in memory only.
@@ -14,8 +17,16 @@ public struct PasswordSignIn {
 
     /// Why no connection was opened, as one sentence for `could not connect (…): SENTENCE`.
     public struct Failure: Error, Equatable {
-        /// libpq's reason, or the console's when it could not ask.
+        /// libpq's reason, or the program's when it could not ask.
         public let message: String
+        /// True when the server wants a password and none could be had (not given, not asked,
+        /// or nothing typed): trying again unchanged cannot help, so a service stops on it.
+        public let passwordMissing: Bool
+
+        init(message: String, passwordMissing: Bool = false) {
+            self.message = message
+            self.passwordMissing = passwordMissing
+        }
     }
 
     /// A connection and the password typed for it (nil when none was typed).
@@ -63,11 +74,12 @@ public struct PasswordSignIn {
         }
         guard let ask else {
             throw Failure(message: "the server wants a password for user \(request.user) and \(whyNotAsked): "
-                          + "set PGPASSWORD, or add the password to ~/.pgpass (or the file PGPASSFILE names)")
+                          + "set PGPASSWORD, or add the password to ~/.pgpass (or the file PGPASSFILE names)",
+                          passwordMissing: true)
         }
         for attempt in 1...Self.attempts {
             guard let password = ask("Password for user \(request.user): ") else {
-                throw Failure(message: "no password was typed")
+                throw Failure(message: "no password was typed", passwordMissing: true)
             }
             do {
                 return SignedIn(connection: try connect(password), typedPassword: password)
