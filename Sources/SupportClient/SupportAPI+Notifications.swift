@@ -26,12 +26,6 @@ extension SupportAPI {
             .single().decode(String.self, at: 0), in: "email code outcome")
     }
 
-    /// Whether this member's disable needs an emailed code too, asked right after the agent's
-    /// match (the database answers only then), so the console can offer to send it at once.
-    public func needsEmailCode(memberID: Int64) throws -> Bool {
-        try connection.query("SELECT support.needs_email_code($1::bigint)", [memberID]).single().decode(Bool.self, at: 0)
-    }
-
     /// Whose disable needs the emailed code too.
     public func secondChannelPolicy() throws -> SecondChannelPolicy {
         try Self.shape(named: try connection.query("SELECT support.second_channel_policy()").single().decode(String.self, at: 0),

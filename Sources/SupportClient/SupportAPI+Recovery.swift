@@ -13,6 +13,12 @@ extension SupportAPI {
         return (try row.decode(String.self, column: "reason"), try row.decode(String.self, column: "ticket"))
     }
 
+    /// The reason alone, judged as `checkDisableWords` judges it, so a reason that will be
+    /// refused is said as soon as it is typed; returns it as the disable will store it.
+    public func checkDisableReason(_ reason: String) throws -> String {
+        try connection.query("SELECT reason FROM support.check_disable_words($1, NULL)", [reason]).single().decode(String.self, at: 0)
+    }
+
     /// Checks a recovery code read over the phone; the attempt is recorded whatever the outcome.
     /// Two round trips: the check is recorded (and committed) first, and only then does the
     /// database show its outcome, so a check can never be rolled back out of the record.

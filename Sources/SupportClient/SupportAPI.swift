@@ -32,8 +32,12 @@ public struct SupportAPI {
             minReasonLength: try row.decode(Int.self, column: "min_reason_length"),
             ticketPattern: try row.decode(String.self, column: "ticket_pattern"),
             ticketExample: try row.decode(String.self, column: "ticket_example"),
-            commonReasons: try connection.query("SELECT reason FROM support.common_reasons() ORDER BY number").rows
-                .map { try $0.decode(String.self, at: 0) })
+            commonReasons: try commonReasons())
+    }
+
+    /// The desk's common reasons for a disable, as the settings hold them now (1 is the first).
+    public func commonReasons() throws -> [String] {
+        try connection.query("SELECT reason FROM support.common_reasons() ORDER BY number").rows.map { try $0.decode(String.self, at: 0) }
     }
 
     /// Ranked matches for an email, account number, phone number or name. The search is
@@ -143,7 +147,16 @@ public struct SupportAPI {
         detail.notifications = try notifications(lookup: lookup)
         detail.suspensions = try suspensions(lookup: lookup)
         detail.recentTrouble = try recoveryTrouble(lookup: lookup)
+        detail.readiness = try disableReadiness(lookup: lookup)
         return detail
+    }
+
+    private func disableReadiness(lookup: Int64) throws -> DisableReadiness {
+        let row = try connection.query("SELECT * FROM support.user_disable_readiness($1::bigint)", [lookup]).single()
+        return DisableReadiness(
+            noMatch: try row.decode(String?.self, column: "no_match"),
+            needsEmailCode: try row.decode(Bool.self, column: "needs_email_code"),
+            emailCodeReady: try row.decode(Bool.self, column: "email_code_ready"))
     }
 
     private func recoveryTrouble(lookup: Int64) throws -> RecoveryTrouble {

@@ -59,6 +59,23 @@ public struct MemberDetail: Sendable, Equatable {
     public var suspensions: [Suspension] = []
     /// A recent recovery lock and wrong codes: what a disable now should be warned of.
     public var recentTrouble: RecoveryTrouble? = nil
+    /// What would still stop this agent's disable of the member, as the database says.
+    public var readiness: DisableReadiness? = nil
+}
+
+/// What would still stop this agent's disable of a member, asked before the reason and ticket
+/// are typed (and right after a match) so the agent is not refused at the end of the dialogue.
+/// The database's answer (`support.user_disable_readiness`), never worked out here.
+public struct DisableReadiness: Sendable, Equatable {
+    /// Why there is no usable match (none, expired how long ago, or used); nil when there is one.
+    public let noMatch: String?
+    /// Whether the policy (`second_channel_for`) wants an emailed code for this member too.
+    public let needsEmailCode: Bool
+    /// Whether this agent has presented an emailed code that counts.
+    public let emailCodeReady: Bool
+
+    /// Whether an emailed code is still missing.
+    public var emailCodeMissing: Bool { needsEmailCode && !emailCodeReady }
 }
 
 /// The member's recovery trouble in the last 24 hours, as the database counts it: a lock that

@@ -34,6 +34,9 @@ nonisolated(unsafe) private var queuedKeys: [Int32] = []
 /// Set when Ctrl-C was pressed since the current question was asked, so the question's answer
 /// is "cancelled", not an empty line.
 nonisolated(unsafe) private var questionInterrupted = false
+/// Set while a question (not the command prompt) is asked: Ctrl-D then cancels it even when the
+/// line holds text, as a ticket already typed in part does.
+nonisolated(unsafe) private var askingQuestion = false
 
 /// libedit's key reader: one Unicode scalar per call (libedit stores it as a wide character),
 /// or -1 at end of input. Ctrl-C at a prompt becomes "kill the line, then Enter", so the line
@@ -50,6 +53,10 @@ private func readKey(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
             questionInterrupted = true
             queuedKeys = [0x0D]
             return 0x15     // Ctrl-U: kill the whole line
+        case .byte(0x04) where askingQuestion && remaining == 0:
+            questionInterrupted = true   // Ctrl-D at a question: the same, whatever the line holds
+            queuedKeys = [0x0D]
+            return 0x15
         case .byte(let byte):
             switch byte {
             case 0x00..<0x80 where remaining == 0: return Int32(byte)
@@ -100,21 +107,25 @@ final class LineEditor: LineSource {
 
     /// The answer, or nil when Ctrl-C or Ctrl-D ended the question: the command is cancelled.
     func ask(_ question: String) -> String? {
+        ask(question, ready: "")
+    }
+
+    /// Lines typed before the question appeared are thrown away first: a command typed ahead, or
+    /// Enter pressed twice, must never become a reason, a ticket or a yes (the hidden password
+    /// prompt flushes the same way). `ready` is then queued as keys before the person's, so
+    /// libedit shows and edits it as if typed; without our key reader nothing can be queued.
+    func ask(_ question: String, ready: String) -> String? {
+        Platform.discardTypedAhead()
+        queuedKeys = interruptReadFD >= 0 ? ready.unicodeScalars.map { Int32(bitPattern: $0.value) } : []
         questionInterrupted = false
+        askingQuestion = true
+        defer { askingQuestion = false }
         guard let raw = readline(question) else {
             print()
             return nil
         }
         defer { free(raw) }
         return questionInterrupted ? nil : String(cString: raw)
-    }
-
-    /// The answer with `ready` already on the line: its characters are queued as keys before the
-    /// person's, so libedit shows and edits them as if typed. Without our key reader (no Ctrl-C
-    /// pipe) nothing can be queued, and the question is asked plainly.
-    func ask(_ question: String, ready: String) -> String? {
-        if interruptReadFD >= 0 { queuedKeys = ready.unicodeScalars.map { Int32(bitPattern: $0.value) } }
-        return ask(question)
     }
 
     func remember(_ entry: String) {

@@ -164,6 +164,9 @@ enum Platform {
         }
     }
 
+    /// Throws away what was typed but not read yet, before a question is shown.
+    static func discardTypedAhead() { tcflush(0, TCIFLUSH) }
+
     /// A pager that quits early must not kill the console.
     static func ignoreBrokenPipes() { signal(SIGPIPE, SIG_IGN) }
 

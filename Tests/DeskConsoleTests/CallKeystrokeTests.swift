@@ -115,7 +115,7 @@ import TOTPCore
             keyboard.type("v\t1\r")
             try terminal.expect("Recovery code read by the caller: ")
             keyboard.type(typed(priyaMisheard) + "\r")
-            try terminal.expect("misheard character")
+            try terminal.expect("Misheard character")
             try terminal.expect("Recovery code, read again: ")
             keyboard.type(typed(priyaAgain) + "\r")
             try terminal.expect("Code accepted for priya.patel@acme.example")

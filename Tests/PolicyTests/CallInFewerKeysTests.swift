@@ -32,8 +32,8 @@ struct CallInFewerKeysTests {
         }
     }
 
-    @Test("needs_email_code answers only an agent holding a usable match, and says what the policy says")
-    func needsEmailCode() throws {
+    @Test("user_disable_readiness answers only for a recorded look-up, and says what the policy and the agent's checks say")
+    func disableReadiness() throws {
         try withPortalFixture { fixture in
             try fixture.customer()
             let ada = try fixture.enrolledMember("ada@acme.example", role: .administrator)
@@ -41,19 +41,41 @@ struct CallInFewerKeysTests {
             let kim = try fixture.agent("kim")
             let lee = try fixture.agent("lee")
             defer { kim.connection.close(); lee.connection.close() }
-            // Without a match it tells nothing, not even the role: DK005 with the usual sentence.
-            #expect(refusal { _ = try kim.needsEmailCode(memberID: ada.memberID) } == .notVerified)
-            #expect(refusal { _ = try kim.needsEmailCode(memberID: 99_999) } == .memberNotFound)
+            // Asked by a number that is no recorded look-up of this agent's, it tells nothing:
+            // not a member's email, not whether a member exists (a hostile review read every
+            // email through the first version, which took a member id).
+            for id in [ada.memberID, jane.memberID, 99_999] {
+                do {
+                    _ = try kim.connection.query("SELECT * FROM support.user_disable_readiness($1::bigint)", [id])
+                    Issue.record("answered for \(id) without a look-up")
+                } catch let error as PGError {
+                    #expect(!error.message.contains("@"), "\(error.message)")
+                }
+            }
+            // With the look-up: no match yet, and why; the policy's answer for an administrator.
+            var readiness = try #require(try kim.detail(memberID: ada.memberID).readiness)
+            #expect(readiness.noMatch?.contains("verify a recovery code of ada@acme.example first") == true)
+            #expect(readiness.needsEmailCode && !readiness.emailCodeReady && readiness.emailCodeMissing)
             _ = try kim.verify(memberID: ada.memberID, code: ada.recoveryCodes[0].grouped)
-            _ = try kim.verify(memberID: jane.memberID, code: jane.recoveryCodes[0].grouped)
-            #expect(try kim.needsEmailCode(memberID: ada.memberID))
-            #expect(try !kim.needsEmailCode(memberID: jane.memberID))
+            readiness = try #require(try kim.detail(memberID: ada.memberID).readiness)
+            #expect(readiness.noMatch == nil && readiness.emailCodeMissing)
             // Another agent's match is not this agent's.
-            #expect(refusal { _ = try lee.needsEmailCode(memberID: ada.memberID) } == .notVerified)
+            #expect(try lee.detail(memberID: ada.memberID).readiness?.noMatch != nil)
+            // The mailed code, presented and matching, counts; a member needs none by default.
+            _ = try kim.sendEmailCode(memberID: ada.memberID)
+            let body = try fixture.connection.query(
+                "SELECT body FROM portal.notifications WHERE kind = 'email_code_sent' ORDER BY id DESC LIMIT 1").single().decode(String.self, at: 0)
+            let code = String(body[try #require(body.range(of: #"(?<=\n  )[0-9]{6}(?=\n)"#, options: .regularExpression))])
+            #expect(try kim.presentEmailCode(memberID: ada.memberID, code: code) == .match)
+            readiness = try #require(try kim.detail(memberID: ada.memberID).readiness)
+            #expect(readiness.needsEmailCode && readiness.emailCodeReady && !readiness.emailCodeMissing)
+            #expect(try kim.detail(memberID: jane.memberID).readiness?.needsEmailCode == false)
             try fixture.setSecondChannel(.everyone)
-            #expect(try kim.needsEmailCode(memberID: jane.memberID))
-            try fixture.setSecondChannel(.nobody)
-            #expect(try !kim.needsEmailCode(memberID: ada.memberID))
+            #expect(try kim.detail(memberID: jane.memberID).readiness?.needsEmailCode == true)
+            // What the readiness said is what the disable does: it goes through with that code.
+            try fixture.setApprovalPolicy(.nobody)
+            let event = try kim.disable(memberID: ada.memberID, reason: "lost phone, code read out", ticket: "SUP-3", requestID: UUID())
+            #expect(event.action == .twoFactorDisabledSupport)
         }
     }
 

@@ -13,25 +13,18 @@ extension CommandRunner {
         // anything is looked up; words still to be asked for, right after they are typed.
         var words: (reason: String, ticket: String)?
         if let reason = command.option("reason"), let ticket = command.option("ticket") {
-            let picked = try Self.reason(reason, from: state.policy?.commonReasons ?? [])
+            let picked = try Self.reason(reason, from: try database { try api.commonReasons() })
             words = try database { try api.checkDisableWords(reason: picked, ticket: ticket) }
         }
         let detail = try database { try api.detail(memberID: target.id) }
         let who = detail.email
         if words == nil {
-            if interactive && !override {
-                // Before anything is asked: what would refuse the disable anyway.
-                guard detail.twoFactor == .active else {
-                    throw .refused("\(who) (\(detail.name)) has no active 2FA: there is nothing to disable. Nothing changed")
-                }
-                _ = try database { try api.needsEmailCode(memberID: target.id) }   // DK005 without a usable match
-            }
+            if interactive && !override { try readyToDisable(detail) }
             let reason = try disableReason(command)
-            let ticket = try disableTicket(command, account: detail.accountNumber)
+            let ticket = try disableTicket(command, memberID: target.id)
             words = try database { try api.checkDisableWords(reason: reason, ticket: ticket) }
         }
         guard let words else { throw .usage("disable-2fa needs --reason TEXT and --ticket REF") }
-        if interactive { state.callTicket = CallTicket(ticket: words.ticket, account: detail.accountNumber) }
 
         var report = CommandReport(command: command.name)
         let asking = interactive && !command.has("yes") && (override || detail.verifiedUntil != nil)
@@ -62,6 +55,7 @@ extension CommandRunner {
                     : try api.disable(memberID: target.id, reason: words.reason, ticket: words.ticket, requestID: requestID)
             }
             state.requestInFlight = nil
+            if interactive { state.callTicket = CallTicket(ticket: words.ticket, memberID: target.id) }
         } catch {
             if error.kind != .connectionLost { state.requestInFlight = nil }
             throw error
@@ -92,6 +86,25 @@ extension CommandRunner {
             report.human.append(.line("\(who) can now sign in with the password alone.", .plain))
         }
         return report
+    }
+
+    /// Before the reason and ticket are asked for, what the database says would still stop the
+    /// disable: no 2FA, no usable match (and why), or an emailed code the policy wants, which is
+    /// offered and asked for here rather than refused after the whole dialogue.
+    private func readyToDisable(_ detail: MemberDetail) throws(ConsoleFailure) {
+        let who = "\(detail.email) (\(detail.name))"
+        guard detail.twoFactor == .active else {
+            throw .refused("\(who) has no active 2FA: there is nothing to disable. Nothing changed")
+        }
+        guard let readiness = detail.readiness else { return }
+        if let why = readiness.noMatch { throw ConsoleFailure(.refused, sqlState: "DK005", message: why + ". Nothing changed") }
+        if readiness.emailCodeMissing {
+            let outcome = try secondChannelNow(memberID: detail.memberID, who: who, alreadySent: state.emailCodesSent.contains(detail.memberID))
+            guard let outcome, outcome == .match else {
+                throw .refused(outcome.map { Self.emailCodeSentence($0, who: detail.email) }
+                               ?? "\(detail.email)'s disable needs the code from their mail first: send-code, then verify --email-code. Nothing changed")
+            }
+        }
     }
 
     /// A disable the policy holds for a second approver: nothing is disabled yet, and the agent

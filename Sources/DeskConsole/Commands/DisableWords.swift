@@ -8,14 +8,15 @@ struct CallMember: Sendable, Equatable {
     let label: String
 }
 
-/// The ticket of the call in progress: typed once, offered again (ready on the line, Enter takes
-/// it) for the next change about a member of the same customer. Another customer's member means
-/// another call, and the ticket is not offered there.
+/// The ticket of the call in progress: the one a disable went out with, offered again (ready on
+/// the line, Enter takes it) at the next ticket question about the same member, and only then:
+/// another member, or a new `find`, is another call, and a ticket typed but never used (a y/N
+/// answered no, a refusal) is not remembered at all.
 struct CallTicket: Sendable, Equatable {
     /// As the database accepted it (upper case).
     let ticket: String
-    /// The customer account the call is about.
-    let account: String
+    /// The member the call is about.
+    let memberID: Int64
 }
 
 extension CommandRunner {
@@ -23,7 +24,8 @@ extension CommandRunner {
     /// number picks one of them (`portal.settings.common_reasons`), anything else is the reason
     /// in words; either way the database's reason rule judges it at the disable.
     func disableReason(_ command: ParsedCommand) throws(ConsoleFailure) -> String {
-        let reasons = state.policy?.commonReasons ?? []
+        // The list as the desk holds it now, not as it was when the console connected.
+        let reasons = try database { try api.commonReasons() }
         if let given = command.option("reason") { return try Self.reason(given, from: reasons) }
         guard interactive else { return try required(command, "reason", asking: "") }
         if !reasons.isEmpty {
@@ -33,7 +35,8 @@ extension CommandRunner {
         guard let answer = ask(reasons.isEmpty ? "Reason (why, in words): " : "Reason (1–\(reasons.count), or why in words): ") else {
             throw ConsoleFailure.cancelledQuestion
         }
-        return try Self.reason(answer, from: reasons)
+        // Judged at once, so a reason that will be refused is said before the ticket is asked for.
+        return try database { try api.checkDisableReason(try Self.reason(answer, from: reasons)) }
     }
 
     /// A typed number as the desk's reason of that number; any other text as it is.
@@ -49,13 +52,13 @@ extension CommandRunner {
     }
 
     /// The disable's ticket: `--ticket`, or asked for with the call's ticket ready on the line
-    /// when the member is the same customer's (Enter takes it), else the start of the desk's
+    /// when it was used for this member already (Enter takes it), else the start of the desk's
     /// example (`SUP-`), so the agent types the number only.
-    func disableTicket(_ command: ParsedCommand, account: String) throws(ConsoleFailure) -> String {
+    func disableTicket(_ command: ParsedCommand, memberID: Int64) throws(ConsoleFailure) -> String {
         if let given = command.option("ticket") { return given }
         guard interactive else { return try required(command, "ticket", asking: "") }
         let ready: String
-        if let call = state.callTicket, call.account == account {
+        if let call = state.callTicket, call.memberID == memberID {
             ready = call.ticket
         } else {
             ready = Self.ticketPrefix(of: state.policy?.ticketExample ?? "")

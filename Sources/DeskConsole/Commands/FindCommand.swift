@@ -20,11 +20,16 @@ extension CommandRunner {
 
     /// `find QUERY`: ranked matches, numbered so the next command can say `show 2`.
     func find(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
+        // A new search starts a new call, even one that fails: no earlier member, row or ticket
+        // is carried into it.
+        state.lastFind = []
+        state.callMember = nil
+        state.callTicket = nil
         let query = command.positionals.joined(separator: " ")
         let limit = try number(command, "limit", default: 20)
         let matches = try database { try api.find(query, limit: limit) }
         state.lastFind = matches
-        // A new search starts a new call: its member is the one match, or none until one is named.
+        // Its member is the one match, or none until a command names one.
         state.callMember = matches.count == 1 ? CallMember(id: matches[0].memberID, label: matches[0].email) : nil
         if interactive { state.remember(emails: matches.map(\.email)) }
 

@@ -19,23 +19,37 @@ extension CommandRunner {
         return report
     }
 
-    /// Right after a match, when the policy wants an emailed code for this member too: offers
-    /// to send it now (Enter says yes), then asks for it, again after a wrong one while the code
-    /// has tries left. Nil when the agent chose not to send it now.
-    func secondChannelNow(memberID: Int64, who: String) throws(ConsoleFailure) -> EmailCodeOutcome? {
-        say([.line("Recovery code accepted. The policy (second_channel_for) wants a code from \(who)'s mail as well.", .plain)])
-        guard let send = yes("Mail a 6-digit code to the address on file now? [Y/n] ", byDefault: true) else { throw ConsoleFailure.cancelledQuestion }
-        guard send else { return nil }
-        let sent = try database { try api.sendEmailCode(memberID: memberID) }
-        state.emailCodesSent.insert(memberID)
-        say([.line("✓ A 6-digit code is on its way to \(sent.recipient), valid until \(times.deadline(sent.expiresAt)).", .success)])
+    /// When the policy wants an emailed code for this member and the agent has not presented
+    /// one (right after a match, or before a disable's questions): offers to send it (Enter says
+    /// yes) unless this session sent one already, then asks for it, again after a wrong one while
+    /// the code has tries left. Nil when the agent chose not to send it now. Ctrl-C says what
+    /// did happen by then: the match is recorded, and a mail may be on its way.
+    func secondChannelNow(memberID: Int64, who: String, alreadySent: Bool = false) throws(ConsoleFailure) -> EmailCodeOutcome? {
+        var mailed = alreadySent
+        if !alreadySent {
+            say([.line("The policy (second_channel_for) also wants the code mailed to \(who).", .plain)])
+            guard let send = yes("Mail a 6-digit code to the address on file now? [Y/n] ", byDefault: true) else {
+                throw ConsoleFailure(.cancelled, message: "cancelled: no code was mailed, and nothing was disabled")
+            }
+            guard send else { return nil }
+            let sent = try database { try api.sendEmailCode(memberID: memberID) }
+            state.emailCodesSent.insert(memberID)
+            mailed = true
+            say([.line("✓ A 6-digit code is on its way to \(sent.recipient), valid until \(times.deadline(sent.expiresAt)).", .success)])
+        }
         while true {
-            guard let code = ask("Code from the member's mail: ") else { throw ConsoleFailure.cancelledQuestion }
+            guard let code = ask("Code from the member's mail: ") else {
+                throw ConsoleFailure(.cancelled, message: "cancelled: \(mailed ? "a code was mailed, but " : "")nothing was disabled; "
+                                     + "disable-2fa asks for the mailed code again")
+            }
             let outcome = try database { try api.presentEmailCode(memberID: memberID, code: code) }
             guard outcome == .mismatch else { return outcome }
-            say([.line("✗ \(Self.emailCodeSentence(outcome, who: who)).", .danger)])
+            say([.line("✗ \(Self.capitalised(Self.emailCodeSentence(outcome, who: who))).", .danger)])
         }
     }
+
+    /// A sentence of the console's own that starts with a small letter, as a line of its own.
+    static func capitalised(_ sentence: String) -> String { sentence.prefix(1).uppercased() + sentence.dropFirst() }
 
     /// The emailed code for `verify`: the flag, or asked for when this session sent one.
     func emailCode(_ command: ParsedCommand, memberID: Int64) throws(ConsoleFailure) -> String? {

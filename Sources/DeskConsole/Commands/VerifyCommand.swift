@@ -9,12 +9,14 @@ extension CommandRunner {
         let target = try member(named: command)
         var code = command.positionals.dropFirst().joined(separator: " ")
         var who = target.label
+        var detail: MemberDetail?
         let asked = code.isEmpty
         if asked {
             guard interactive || readCode != nil else {
                 throw .usage("verify needs the CODE in a script on standard input: verify USER CODE (with -c or -f, a missing CODE is read from standard input)")
             }
-            who = try readyToAsk(target.id)
+            detail = try readyToAsk(target.id)
+            who = detail.map { "\($0.email) (\($0.name))" } ?? who
             code = try codeNotGiven()
         }
         guard code.contains(where: { !$0.isWhitespace }) else { throw .usage("no code was entered") }
@@ -26,7 +28,7 @@ extension CommandRunner {
         var check = try database { try api.verify(memberID: target.id, code: code) }
         // A misheard character costs nothing: at the terminal the caller simply reads it again.
         while check.outcome == .malformed, asked, interactive {
-            say(report.human + [.line("✗ \(Self.misheardSentence(code)).", .danger)])
+            say(report.human + [.line("✗ \(Self.capitalised(Self.misheardSentence(code))).", .danger)])
             guard let again = ask("Recovery code, read again: ") else { throw ConsoleFailure.cancelledQuestion }
             guard again.contains(where: { !$0.isWhitespace }) else { throw .usage("no code was entered") }
             code = again
@@ -49,15 +51,20 @@ extension CommandRunner {
                     report.failure = .refused("recovery code accepted, but \(Self.emailCodeSentence(outcome, who: who))")
                     return report
                 }
-            } else if interactive, try database({ try api.needsEmailCode(memberID: target.id) }) {
-                say(report.human)
-                report.human = []
-                let outcome = try secondChannelNow(memberID: target.id, who: who)
-                report.fields.add("email_code_outcome", outcome?.rawValue)
-                guard outcome == .match else {
-                    report.failure = .refused("recovery code accepted, but " + (outcome.map { Self.emailCodeSentence($0, who: who) }
-                        ?? "\(who)'s disable also needs a code from their mail: send-code, then verify again with --email-code"))
-                    return report
+            } else if interactive {
+                // The policy wants the mailed code too: offered now, not refused at the disable.
+                let member: MemberDetail
+                if let detail { member = detail } else { member = try database { try api.detail(memberID: target.id) } }
+                if member.readiness?.emailCodeMissing == true {
+                    say(report.human)
+                    report.human = []
+                    let outcome = try secondChannelNow(memberID: target.id, who: member.email)
+                    report.fields.add("email_code_outcome", outcome?.rawValue)
+                    guard outcome == .match else {
+                        report.failure = .refused("recovery code accepted, but " + (outcome.map { Self.emailCodeSentence($0, who: member.email) }
+                            ?? "\(member.email)'s disable also needs the code from their mail: disable-2fa offers to send it"))
+                        return report
+                    }
                 }
             }
             let until = check.usableUntil.map { " until \(times.deadline($0))" } ?? ""
@@ -78,7 +85,7 @@ extension CommandRunner {
     /// on), and whether a code could be checked at all now. A member without active 2FA, a member
     /// whose recovery is locked, or an agent who is locked is said so at once, not after the caller
     /// has read 16 characters. One recorded look-up, as `show` makes.
-    private func readyToAsk(_ memberID: Int64) throws(ConsoleFailure) -> String {
+    private func readyToAsk(_ memberID: Int64) throws(ConsoleFailure) -> MemberDetail {
         let detail = try database { try api.detail(memberID: memberID) }
         let who = "\(detail.email) (\(detail.name))"
         guard detail.twoFactor == .active else {
@@ -90,7 +97,9 @@ extension CommandRunner {
         if let until = try database({ try api.whoami() }).lockedUntil {
             throw .refused("you are locked out of code checks until \(times.deadline(until)) after too many mismatches across members; a supervisor can lift it with \(unlockMe). Nothing was checked")
         }
-        return who
+        // Whose code the caller is about to read, said before the question.
+        say([.line("A recovery code of \(who), \(detail.customerName) (\(detail.accountNumber)):", .plain)])
+        return detail
     }
 
     /// The command a supervisor runs to lift this agent's own lock, for the sentences that say so.
@@ -122,7 +131,7 @@ extension CommandRunner {
         }
         let left = check.attemptsLeft ?? 0
         let lock = state.policy.map { " before recovery is locked for \(TimeText.spoken(seconds: $0.userLockSeconds))" } ?? " before recovery is locked"
-        return "code rejected — \(left) attempt\(left == 1 ? "" : "s") left\(lock)"
+        return "code rejected for \(who) — \(left) attempt\(left == 1 ? "" : "s") left\(lock)"
     }
 
     private func lockedSentence(_ check: RecoveryCheck, who: String) -> String {

@@ -128,7 +128,16 @@ public final class ConsoleSession {
             return .failed
         case .run(let spec, let command):
             let outcome = run(spec, command, place: place, io: io)
-            guard outcome == .connectionLost, settings.interactive, spec.isLookUp else { return outcome }
+            guard outcome == .connectionLost, settings.interactive else { return outcome }
+            guard spec.isLookUp else {
+                // A disable in flight is settled by its request id; any other change is only said.
+                let settles = state.requestInFlight != nil
+                recover(io: io)
+                if !settles {
+                    io.notice("`\(spec.name)` is not sent again by itself: whether it reached the server, `show` tells; type it again if it is still wanted", tone: .warning)
+                }
+                return .failed
+            }
             // A look-up the agent typed is not lost with the connection: once reconnected it
             // runs again, as typed. A change never does (whether it arrived is looked up instead).
             recover(io: io)
