@@ -33,10 +33,10 @@ import Testing
     @Test func flagMistakesAreNamed() throws {
         let spec = try #require(CommandTable.spec(for: ["disable-2fa"])).spec
         #expect(throws: ConsoleFailure.usage("disable-2fa has no flag --force (see help disable-2fa)")) { try spec.parse(["x", "--force"][...]) }
-        #expect(throws: ConsoleFailure.usage("--reason needs a value (TEXT)")) { try spec.parse(["x", "--reason"][...]) }
+        #expect(throws: ConsoleFailure.usage("--reason needs a value (TEXT|N)")) { try spec.parse(["x", "--reason"][...]) }
         #expect(throws: ConsoleFailure.usage("--yes takes no value")) { try spec.parse(["x", "--yes=no"][...]) }
         #expect(throws: ConsoleFailure.usage("--ticket is given twice")) { try spec.parse(["x", "--ticket", "a", "--ticket=b"][...]) }
-        #expect(throws: ConsoleFailure.usage("usage: disable-2fa [USER] --reason TEXT --ticket REF [--override] [--yes]")) { try spec.parse(["a", "b"][...]) }
+        #expect(throws: ConsoleFailure.usage("usage: disable-2fa [USER] --reason TEXT|N --ticket REF [--override] [--yes]")) { try spec.parse(["a", "b"][...]) }
     }
 
     @Test func subcommandsTakeTwoWords() throws {

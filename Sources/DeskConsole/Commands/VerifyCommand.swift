@@ -98,7 +98,7 @@ extension CommandRunner {
             throw .refused("you are locked out of code checks until \(times.deadline(until)) after too many mismatches across members; a supervisor can lift it with \(unlockMe). Nothing was checked")
         }
         // Whose code the caller is about to read, said before the question.
-        say([.line("A recovery code of \(who), \(detail.customerName) (\(detail.accountNumber)):", .plain)])
+        if interactive { say([.line("A recovery code of \(who), \(detail.customerName) (\(detail.accountNumber)):", .plain)]) }
         return detail
     }
 
