@@ -44,6 +44,22 @@ import TOTPCore
         return row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.contains("@") }
     }
 
+    /// The end of a call: `disable-2fa` for the member of the call, common reason 1, the ticket's
+    /// number after the `SUP-` already on the line, and y. Returns what the y/N showed.
+    @discardableResult
+    func disable(_ keyboard: Keyboard, _ email: String, ticketNumber: String) throws -> String {
+        keyboard.type("d\t\r")
+        try keyboard.terminal.expect("Reason (1–4, or why in words): ")
+        keyboard.type("1\r")
+        try keyboard.terminal.expect("Ticket reference: SUP-")
+        keyboard.type(ticketNumber + "\r")
+        let asked = try keyboard.terminal.expect("Disable 2FA? [y/N] ")
+        keyboard.type("y\r")
+        try keyboard.terminal.expect("2FA disabled for \(email)")
+        try keyboard.terminal.expect("support-desk> ")
+        return asked
+    }
+
     @Test func theDemosFourCallsInFewKeys() throws {
         try withPortalFixture { fixture in
             let demo = try DemoSeeder(portal: fixture.portal).load()
@@ -77,16 +93,8 @@ import TOTPCore
             keyboard.type(try mailedCode(fixture, to: "jane.doe@acme.example") + "\r")
             try terminal.expect("Code accepted for jane.doe@acme.example")
             try terminal.expect("support-desk> ")
-            keyboard.type("d\t\r")
-            try terminal.expect("Reason (1–4, or why in words): ")
-            keyboard.type("1\r")
-            try terminal.expect("Ticket reference: SUP-")
-            keyboard.type("1\r")
-            let asked = try terminal.expect("Disable 2FA? [y/N] ")
+            let asked = try disable(keyboard, "jane.doe@acme.example", ticketNumber: "1")
             #expect(asked.contains("Ticket: SUP-1") && asked.contains("Reason: lost phone"), "\(asked)")
-            keyboard.type("y\r")
-            try terminal.expect("2FA disabled for jane.doe@acme.example")
-            try terminal.expect("support-desk> ")
             let call1 = keyboard.nextCall()
 
             // Call 2: Chloé lost her phone; her customer enforces 2FA, which the console says.
@@ -97,16 +105,8 @@ import TOTPCore
             keyboard.type(typed(chloe) + "\r")
             try terminal.expect("Code accepted for chloe.martin@northwind.example")
             try terminal.expect("support-desk> ")
-            keyboard.type("d\t\r")
-            try terminal.expect("Reason (1–4, or why in words): ")
-            keyboard.type("1\r")
-            try terminal.expect("Ticket reference: SUP-")
-            keyboard.type("2\r")
-            let asked2 = try terminal.expect("Disable 2FA? [y/N] ")
+            let asked2 = try disable(keyboard, "chloe.martin@northwind.example", ticketNumber: "2")
             #expect(asked2.contains("NW-20417 enforces 2FA"), "\(asked2)")
-            keyboard.type("y\r")
-            try terminal.expect("2FA disabled for chloe.martin@northwind.example")
-            try terminal.expect("support-desk> ")
             let call2 = keyboard.nextCall()
 
             // Call 3: Priya's code is misheard; the check character catches it and she reads again.
@@ -120,16 +120,9 @@ import TOTPCore
             keyboard.type(typed(priyaAgain) + "\r")
             try terminal.expect("Code accepted for priya.patel@acme.example")
             try terminal.expect("support-desk> ")
-            keyboard.type("d\t\r")
-            try terminal.expect("Reason (1–4, or why in words): ")
-            keyboard.type("1\r")
-            // Another customer than call 2's: only the desk's prefix is ready on the line.
-            try terminal.expect("Ticket reference: SUP-")
-            keyboard.type("3\r")
-            try terminal.expect("Disable 2FA? [y/N] ")
-            keyboard.type("y\r")
-            try terminal.expect("2FA disabled for priya.patel@acme.example")
-            try terminal.expect("support-desk> ")
+            // A new call: only the desk's prefix is ready on the ticket line, never call 1's ticket.
+            let asked3 = try disable(keyboard, "priya.patel@acme.example", ticketNumber: "3")
+            #expect(asked3.contains("Ticket: SUP-3"), "\(asked3)")
             let call3 = keyboard.nextCall()
 
             // Call 4: John has no 2FA; verify says so before he reads anything.
