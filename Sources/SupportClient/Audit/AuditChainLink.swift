@@ -111,7 +111,15 @@ struct AuditEncoder {
     }
 
     mutating func append<T: FixedWidthInteger>(_ value: T) {
-        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: value.bigEndian) { appendBytes($0) }
+    }
+
+    /// Appends raw bytes in one copy. Handed an `UnsafeRawBufferPointer`, `Array.append(contentsOf:)`
+    /// sees only a sequence of bytes and appends them one at a time (8% of `log verify`'s
+    /// instructions once); handed the same memory as an `UnsafeBufferPointer<UInt8>`, it is a
+    /// memcpy. The rebinding lasts only for the copy.
+    mutating func appendBytes(_ raw: UnsafeRawBufferPointer) {
+        raw.withMemoryRebound(to: UInt8.self) { bytes.append(contentsOf: $0) }
     }
 
     mutating func appendOptional(_ number: Int64?) {
@@ -127,12 +135,15 @@ struct AuditEncoder {
     mutating func appendField(_ field: UnsafeRawBufferPointer?) {
         guard let field else { return append(Int32(-1)) }
         append(Int32(field.count))
-        bytes.append(contentsOf: field)
+        appendBytes(field)
     }
 
     mutating func appendField(_ text: String?) {
         guard var text else { return append(Int32(-1)) }
-        text.withUTF8 { appendField(UnsafeRawBufferPointer($0)) }
+        text.withUTF8 { utf8 in
+            append(Int32(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
     }
 }
 
