@@ -5,9 +5,6 @@ extension PGConnection {
     /// while the caller works through this one.
     static let fetchesInFlight = 2
 
-    /// How many rows `forEachCursorRow` hands over between two reads of the socket.
-    static let rowsBetweenReads = 100
-
     /// Reads an open cursor to its end in batches of `batchSize` rows (binary format), handing
     /// each row to `body` through a reader that is valid only during the call. Returns how many
     /// rows were read.
@@ -18,12 +15,6 @@ extension PGConnection {
     /// while the caller works, and the caller while the server reads. So the FETCHes go through
     /// libpq's pipeline mode, the next one asked before this batch is read, and memory holds a
     /// batch or two whatever the cursor's length.
-    ///
-    /// Asking ahead is not enough by itself: while the caller works through a batch nobody reads
-    /// the socket, and once the kernel's buffer is full (some 200 KB, a few hundred rows of the
-    /// audit chain) the server waits. So every `rowsBetweenReads` rows what has arrived is moved
-    /// into libpq's buffer (`PQconsumeInput`, which neither blocks nor parses), and the server
-    /// keeps sending the next batch while this one is read.
     ///
     /// If `body` throws, no further batch is asked for, the batches in flight are discarded, and
     /// the error is rethrown; a server error is thrown once the pipeline is drained. The cursor
@@ -67,8 +58,6 @@ extension PGConnection {
                     guard stopped == nil else { continue }
                     defer { reader.result = nil }
                     for row in 0..<count {
-                        // A failure here (the connection lost) is reported by the next PQgetResult.
-                        if row % Self.rowsBetweenReads == 0 { _ = PQconsumeInput(connection) }
                         reader.start(result, row: Int32(row))
                         do {
                             try body(reader)
