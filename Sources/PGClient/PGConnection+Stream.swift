@@ -42,12 +42,21 @@ public final class PGRowReader {
 
     /// Every value of the row in PostgreSQL's binary format (nil for NULL), in column order,
     /// lent to `body` at once: the cheapest way to read many columns of many rows.
+    ///
+    /// The cells are written through one buffer pointer per row: written one element at a time,
+    /// the array (a class's property) was checked for exclusive access at every column, a tenth
+    /// of `log verify`'s instructions. libpq reports a NULL as length 0, so only an empty value
+    /// is asked whether it is NULL: one call into libpq fewer for nearly every cell.
     public func withCells<R, E: Error>(_ body: (UnsafeBufferPointer<UnsafeRawBufferPointer?>) throws(E) -> R) throws(E) -> R {
         guard let result else { preconditionFailure("a PGRowReader is read only inside the call that hands it over") }
-        for column in cells.indices {
-            let field = Int32(column)
-            cells[column] = PQgetisnull(result, rowIndex, field) == 1
-                ? nil : UnsafeRawBufferPointer(start: PQgetvalue(result, rowIndex, field), count: Int(PQgetlength(result, rowIndex, field)))
+        let row = rowIndex
+        cells.withUnsafeMutableBufferPointer { cells in
+            for column in cells.indices {
+                let field = Int32(column)
+                let length = Int(PQgetlength(result, row, field))
+                cells[column] = length == 0 && PQgetisnull(result, row, field) == 1
+                    ? nil : UnsafeRawBufferPointer(start: PQgetvalue(result, row, field), count: length)
+            }
         }
         return try cells.withUnsafeBufferPointer { cells throws(E) in try body(cells) }
     }

@@ -26,8 +26,8 @@ extension SupportAPI {
     public func forEachChainLink(after afterSeq: Int64 = 0, limit: Int? = nil, _ body: (AuditChainLink) throws -> Void) throws {
         try streamChain(after: afterSeq, limit: limit) { reader, columns in
             let row = try reader.withCells { cells throws(PGError) in try AuditChainRow(cells, columns) }
-            func text(_ index: Int) throws(PGError) -> String? { try reader.decode(String?.self, at: columns.texts[index]) }
-            func required(_ index: Int) throws(PGError) -> String { try reader.decode(String.self, at: columns.texts[index]) }
+            func text(_ index: Int) throws(PGError) -> String? { try reader.decode(String?.self, at: columns.text(index)) }
+            func required(_ index: Int) throws(PGError) -> String { try reader.decode(String.self, at: columns.text(index)) }
             try body(AuditChainLink(
                 seq: row.seq, prevHash: try reader.decode([UInt8].self, at: columns.prevHash),
                 hash: try reader.decode([UInt8].self, at: columns.hash), occurredAtMicroseconds: row.occurredAtMicroseconds,
@@ -44,7 +44,6 @@ extension SupportAPI {
     /// stopped there); call `verifier.finish()` afterwards.
     public func verifyChain(_ verifier: inout AuditChainVerifier, after afterSeq: Int64 = 0) throws {
         var encoder = AuditEncoder()
-        encoder.bytes.reserveCapacity(1024)
         try streamChain(after: afterSeq) { reader, columns in
             try reader.withCells { cells in
                 try verifier.check(entry: try AuditChainRow(cells, columns), encoder: &encoder)

@@ -69,9 +69,9 @@ public struct AuditChainLink: Sendable, Equatable {
     /// sha256(prev_hash || encoding), as it should be stored.
     public var computedHash: [UInt8] {
         var encoder = AuditEncoder()
-        encoder.bytes.append(contentsOf: prevHash)
+        prevHash.withUnsafeBytes { encoder.appendBytes($0) }
         encoder.encode(self)
-        return Array(SHA256.hash(data: encoder.bytes))
+        return Array(encoder.sha256())
     }
 }
 
@@ -93,8 +93,32 @@ protocol AuditEncodable {
 
 /// Writes the encoding (the one place its field order is spelt in Swift) into a buffer it can
 /// reuse from event to event.
+///
+/// The buffer is written in place rather than grown with `Array.append(contentsOf:)`: an event
+/// is some twenty appends, most of four or eight bytes, and that call cost about ninety
+/// instructions each whatever the length (its generic path checks uniqueness and capacity and
+/// reserves before it copies), 7% of `log verify`'s instructions. Here an append is a capacity
+/// check and a store or one memcpy.
 struct AuditEncoder {
-    var bytes: [UInt8] = []
+    /// Only the first `count` bytes are the encoding; the buffer grows and is never shrunk.
+    private var storage = [UInt8](repeating: 0, count: 1024)
+    /// How many bytes have been written since the last `removeAll()`.
+    private(set) var count = 0
+
+    /// The encoding, copied out.
+    var bytes: [UInt8] { Array(storage[..<count]) }
+
+    /// Starts a new encoding, keeping the buffer.
+    mutating func removeAll() { count = 0 }
+
+    /// The SHA-256 of what has been written.
+    func sha256() -> SHA256.Digest {
+        storage.withUnsafeBytes { buffer in
+            var hasher = SHA256()
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            return hasher.finalize()
+        }
+    }
 
     mutating func encode(_ event: some AuditEncodable) {
         let version = event.version
@@ -110,8 +134,25 @@ struct AuditEncoder {
         event.appendRequestID(to: &self)
     }
 
+    /// Hands `body` the next `size` bytes of the buffer (grown first if need be) and counts
+    /// them as written.
+    private mutating func write(_ size: Int, _ body: (UnsafeMutableRawBufferPointer) -> Void) {
+        let start = count, end = count + size
+        if end > storage.count {
+            storage.append(contentsOf: repeatElement(0, count: max(end, 2 * storage.count) - storage.count))
+        }
+        storage.withUnsafeMutableBytes { body(UnsafeMutableRawBufferPointer(rebasing: $0[start..<end])) }
+        count = end
+    }
+
+    /// An integer, big-endian.
     mutating func append<T: FixedWidthInteger>(_ value: T) {
-        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+        write(MemoryLayout<T>.size) { $0.storeBytes(of: value.bigEndian, as: T.self) }
+    }
+
+    /// Bytes as they are, in one copy.
+    mutating func appendBytes(_ raw: UnsafeRawBufferPointer) {
+        write(raw.count) { $0.copyMemory(from: raw) }
     }
 
     mutating func appendOptional(_ number: Int64?) {
@@ -127,7 +168,7 @@ struct AuditEncoder {
     mutating func appendField(_ field: UnsafeRawBufferPointer?) {
         guard let field else { return append(Int32(-1)) }
         append(Int32(field.count))
-        bytes.append(contentsOf: field)
+        appendBytes(field)
     }
 
     mutating func appendField(_ text: String?) {

@@ -5,8 +5,22 @@ import PGClient
 /// columns are looked up by name and their types confirmed, so reading a row is arithmetic.
 struct AuditChainColumns {
     let seq, prevHash, hash, occurredAt, version, eventID, customerID, memberID, requestID: Int
-    /// actor, action, target, reason, ticket, account_number: the encoding's texts in order.
-    let texts: [Int]
+    /// The encoding's texts. Six fields rather than an array: the columns are copied with every
+    /// row, and an array would be retained and released each time.
+    let actor, action, target, reason, ticket, accountNumber: Int
+
+    /// The column of the encoding's text `index`: actor, action, target, reason, ticket,
+    /// account number (0 to 5).
+    func text(_ index: Int) -> Int {
+        switch index {
+        case 0: actor
+        case 1: action
+        case 2: target
+        case 3: reason
+        case 4: ticket
+        default: accountNumber
+        }
+    }
 
     init(_ reader: PGRowReader) throws(PGError) {
         func column(_ name: String, _ type: UInt32) throws(PGError) -> Int {
@@ -28,11 +42,12 @@ struct AuditChainColumns {
         customerID = try column("customer_id", int8)
         memberID = try column("member_id", int8)
         requestID = try column("request_id", uuid)
-        var texts: [Int] = []
-        for name in ["actor", "action", "target", "reason", "ticket", "account_number"] {
-            texts.append(try column(name, text))
-        }
-        self.texts = texts
+        actor = try column("actor", text)
+        action = try column("action", text)
+        target = try column("target", text)
+        reason = try column("reason", text)
+        ticket = try column("ticket", text)
+        accountNumber = try column("account_number", text)
     }
 }
 
@@ -69,13 +84,13 @@ struct AuditChainRow: AuditChainEntry {
         guard bytes.count == 8 || bytes.count == 4 else {
             throw PGError(.decoding, message: "a malformed integer in the audit chain (\(bytes.count) bytes)")
         }
-        var value: UInt64 = 0
-        for byte in bytes { value = value << 8 | UInt64(byte) }
-        return bytes.count == 8 ? Int64(bitPattern: value) : Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: value)))
+        return bytes.count == 8
+            ? Int64(bigEndian: bytes.loadUnaligned(as: Int64.self))
+            : Int64(Int32(bigEndian: bytes.loadUnaligned(as: Int32.self)))
     }
 
     func appendText(_ index: Int, to encoder: inout AuditEncoder) {
-        encoder.appendField(cells[columns.texts[index]])
+        encoder.appendField(cells[columns.text(index)])
     }
 
     func appendRequestID(to encoder: inout AuditEncoder) {

@@ -47,10 +47,10 @@ public struct AuditChainVerifier: Sendable {
         guard entry.withPrevHash({ stored in previousHash.withUnsafeBytes { sameBytes(stored, $0) } }) else {
             throw .brokenLink(seq: seq)
         }
-        encoder.bytes.removeAll(keepingCapacity: true)
-        encoder.bytes.append(contentsOf: previousHash)
+        encoder.removeAll()
+        previousHash.withUnsafeBytes { encoder.appendBytes($0) }
         encoder.encode(entry)
-        let digest = SHA256.hash(data: encoder.bytes)
+        let digest = encoder.sha256()
         guard entry.withHash({ stored in digest.withUnsafeBytes { sameBytes(stored, $0) } }) else {
             throw .wrongHash(seq: seq)
         }
