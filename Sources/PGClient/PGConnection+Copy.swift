@@ -99,7 +99,8 @@ extension PGConnection {
         return result
     }
 
-    private func drainResults(_ connection: OpaquePointer) {
+    /// Reads and frees whatever results are left, so the connection is ready for the next call.
+    func drainResults(_ connection: OpaquePointer) {
         while let result = PQgetResult(connection) { PQclear(result) }
     }
 }

@@ -42,14 +42,31 @@ extension SupportAPI {
     /// where it arrived (no copy of the row is made): what `log verify` runs on a log of
     /// hundreds of thousands of events. Throws the first `AuditChainProblem` (the stream is
     /// stopped there); call `verifier.finish()` afterwards.
+    ///
+    /// The whole chain (`afterSeq` 0, what `log verify` reads) comes by COPY of
+    /// `support.audit_chain_rows`, the cheapest stream PostgreSQL has; a later part by the cursor.
     public func verifyChain(_ verifier: inout AuditChainVerifier, after afterSeq: Int64 = 0) throws {
         var encoder = AuditEncoder()
-        try streamChain(after: afterSeq) { reader, columns in
-            try reader.withCells { cells in
+        guard afterSeq == 0 else {
+            return try streamChain(after: afterSeq) { reader, columns in
+                try reader.withCells { cells in
+                    try verifier.check(entry: try AuditChainRow(cells, columns), encoder: &encoder)
+                }
+            }
+        }
+        try connection.transaction { connection in
+            // COPY names no columns or types: the same select list, described once, does.
+            let columns = try AuditChainColumns(connection.query("SELECT \(Self.chainColumns) FROM support.audit_chain_rows LIMIT 0").columns)
+            try connection.forEachBinaryCopyRow(
+                "COPY (SELECT \(Self.chainColumns) FROM support.audit_chain_rows ORDER BY seq) TO STDOUT (FORMAT binary)") { cells in
                 try verifier.check(entry: try AuditChainRow(cells, columns), encoder: &encoder)
             }
         }
     }
+
+    /// The chain's columns as `log verify` copies them, in one order for the description and the COPY.
+    static let chainColumns = "seq, prev_hash, hash, occurred_at_us, actor, action, target, reason, ticket, version, "
+        + "event_id, account_number, customer_id, member_id, request_id"
 
     /// The chain from a cursor (`support.open_audit_chain`) fetched in one transaction, so the
     /// server sends rows as it reads them instead of collecting the whole log first; the whole

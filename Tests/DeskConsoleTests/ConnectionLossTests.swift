@@ -172,6 +172,26 @@ import TestSupport
         }
     }
 
+    /// A disable whose connection died before it was sent (its words were still being checked)
+    /// says plainly that nothing changed, instead of sending the agent to `show` (a second
+    /// hostile review found the uncertain sentence at 3 a.m. for a disable that never left).
+    @Test func aDisableLostBeforeItWasSentSaysNothingChanged() throws {
+        try withPortalFixture { fixture in
+            try fixture.customer()
+            let jane = try fixture.enrolledMember("jane@acme.example")
+            let role = try fixture.agentRole("kim")
+            let connection = try PGConnection(fixture.database.uri(user: role))
+            let session = ConsoleSession(link: DatabaseLink(connection: connection), settings: ConsoleSettings(interactive: true))
+            try session.start()
+            _ = try fixture.connection.query("SELECT pg_terminate_backend($1::int)", [connection.backendPID])
+            var source = ScriptLines(["disable-2fa #\(jane.memberID) --reason 'lost phone, code read' --ticket SUP-1 --yes"])
+            var output = CapturedOutput()
+            _ = session.run(&source, &output)
+            #expect(output.errors.contains { $0.contains("was not sent: the connection was lost before it, so nothing changed") }, "\(output.errors)")
+            #expect(!output.errors.contains { $0.contains("`show` tells") }, "\(output.errors)")
+        }
+    }
+
     /// A change is never run again by itself: a verify typed on a dead connection is reported
     /// lost and left for the agent to decide, even though the console reconnects.
     @Test func aChangeTypedOnADeadConnectionIsNotRunAgain() throws {

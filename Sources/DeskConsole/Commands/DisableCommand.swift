@@ -19,6 +19,8 @@ extension CommandRunner {
         let detail = try database { try api.detail(memberID: target.id) }
         let who = detail.email
         if words == nil {
+            // Whom the questions are about, before the first of them.
+            if interactive { say([.line("2FA of \(detail.name) <\(who)>, \(detail.customerName) (\(detail.accountNumber)):", .heading)]) }
             if interactive && !override { try readyToDisable(detail) }
             let reason = try disableReason(command)
             let ticket = try disableTicket(command, memberID: target.id)

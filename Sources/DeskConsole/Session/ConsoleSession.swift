@@ -133,7 +133,10 @@ public final class ConsoleSession {
                 // A disable in flight is settled by its request id; any other change is only said.
                 let settles = state.requestInFlight != nil
                 recover(io: io)
-                if !settles {
+                if command.command == .disable && !settles {
+                    // Its request id is kept from the moment it is sent: without one, it never was.
+                    io.notice("`\(spec.name)` was not sent: the connection was lost before it, so nothing changed; type it again if it is still wanted", tone: .warning)
+                } else if !settles {
                     io.notice("`\(spec.name)` is not sent again by itself: whether it reached the server, `show` tells; type it again if it is still wanted", tone: .warning)
                 }
                 return .failed

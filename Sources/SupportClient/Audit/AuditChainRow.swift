@@ -22,13 +22,17 @@ struct AuditChainColumns {
         }
     }
 
-    init(_ reader: PGRowReader) throws(PGError) {
+    init(_ reader: PGRowReader) throws(PGError) { try self.init(reader.columns) }
+
+    /// From the columns a query describes (a cursor's rows, or the select list of the COPY that
+    /// `log verify` runs, asked with `LIMIT 0`).
+    init(_ described: [PGColumn]) throws(PGError) {
         func column(_ name: String, _ type: UInt32) throws(PGError) -> Int {
-            guard let index = reader.columnIndex(name) else {
+            guard let index = described.firstIndex(where: { $0.name == name }) else {
                 throw PGError(.decoding, message: "the audit chain has no column \"\(name)\"")
             }
-            guard reader.columns[index].typeOID == type else {
-                throw PGError(.decoding, message: "the audit chain's column \"\(name)\" has type \(reader.columns[index].typeOID)")
+            guard described[index].typeOID == type else {
+                throw PGError(.decoding, message: "the audit chain's column \"\(name)\" has type \(described[index].typeOID)")
             }
             return index
         }
