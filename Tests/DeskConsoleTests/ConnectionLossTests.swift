@@ -152,17 +152,23 @@ import TestSupport
         }
     }
 
+    /// An interactive console session as agent kim, started, whose server session was then ended:
+    /// the next command finds the connection dead.
+    static func interactiveSessionWhoseServerDied(_ fixture: PortalFixture) throws -> ConsoleSession {
+        let connection = try PGConnection(fixture.database.uri(user: try fixture.agentRole("kim")))
+        let session = ConsoleSession(link: DatabaseLink(connection: connection), settings: ConsoleSettings(interactive: true))
+        try session.start()
+        _ = try fixture.connection.query("SELECT pg_terminate_backend($1::int)", [connection.backendPID])
+        return session
+    }
+
     /// Issue 14: a look-up typed when the connection had just died was lost, and the agent had
     /// to type it again. It now runs again once the console has reconnected; the agent is told.
     @Test func aLookUpTypedOnADeadConnectionRunsAfterTheReconnect() throws {
         try withPortalFixture { fixture in
             try fixture.customer()
             try fixture.member("john@acme.example", name: "John Smith")
-            let role = try fixture.agentRole("kim")
-            let connection = try PGConnection(fixture.database.uri(user: role))
-            let session = ConsoleSession(link: DatabaseLink(connection: connection), settings: ConsoleSettings(interactive: true))
-            try session.start()
-            _ = try fixture.connection.query("SELECT pg_terminate_backend($1::int)", [connection.backendPID])
+            let session = try Self.interactiveSessionWhoseServerDied(fixture)
             var source = ScriptLines(["find john"])
             var output = CapturedOutput()
             #expect(session.run(&source, &output) == .success)
@@ -179,11 +185,7 @@ import TestSupport
         try withPortalFixture { fixture in
             try fixture.customer()
             let jane = try fixture.enrolledMember("jane@acme.example")
-            let role = try fixture.agentRole("kim")
-            let connection = try PGConnection(fixture.database.uri(user: role))
-            let session = ConsoleSession(link: DatabaseLink(connection: connection), settings: ConsoleSettings(interactive: true))
-            try session.start()
-            _ = try fixture.connection.query("SELECT pg_terminate_backend($1::int)", [connection.backendPID])
+            let session = try Self.interactiveSessionWhoseServerDied(fixture)
             var source = ScriptLines(["disable-2fa #\(jane.memberID) --reason 'lost phone, code read' --ticket SUP-1 --yes"])
             var output = CapturedOutput()
             _ = session.run(&source, &output)
@@ -198,11 +200,7 @@ import TestSupport
         try withPortalFixture { fixture in
             try fixture.customer()
             let jane = try fixture.enrolledMember("jane@acme.example")
-            let role = try fixture.agentRole("kim")
-            let connection = try PGConnection(fixture.database.uri(user: role))
-            let session = ConsoleSession(link: DatabaseLink(connection: connection), settings: ConsoleSettings(interactive: true))
-            try session.start()
-            _ = try fixture.connection.query("SELECT pg_terminate_backend($1::int)", [connection.backendPID])
+            let session = try Self.interactiveSessionWhoseServerDied(fixture)
             var source = ScriptLines(["verify jane@acme.example \(jane.recoveryCodes[0].grouped)", "whoami"])
             var output = CapturedOutput()
             #expect(session.run(&source, &output) == .success)
