@@ -13,7 +13,7 @@ extension CommandRunner {
         // anything is looked up; words still to be asked for, right after they are typed.
         var words: (reason: String, ticket: String)?
         if let reason = command.option("reason"), let ticket = command.option("ticket") {
-            let picked = try Self.reason(reason, from: try database { try api.commonReasons() })
+            let picked = try givenReason(reason)
             words = try database { try api.checkDisableWords(reason: picked, ticket: ticket) }
         }
         let detail = try database { try api.detail(memberID: target.id) }

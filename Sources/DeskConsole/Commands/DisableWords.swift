@@ -24,10 +24,10 @@ extension CommandRunner {
     /// number picks one of them (`portal.settings.common_reasons`), anything else is the reason
     /// in words; either way the database's reason rule judges it at the disable.
     func disableReason(_ command: ParsedCommand) throws(ConsoleFailure) -> String {
+        if let given = command.option("reason") { return try givenReason(given) }
+        guard interactive else { return try required(command, "reason", asking: "") }
         // The list as the desk holds it now, not as it was when the console connected.
         let reasons = try database { try api.commonReasons() }
-        if let given = command.option("reason") { return try Self.reason(given, from: reasons) }
-        guard interactive else { return try required(command, "reason", asking: "") }
         if !reasons.isEmpty {
             say([.line("Common reasons (type the number, or the reason in words):", .heading)]
                 + reasons.enumerated().map { .line("  \($0.offset + 1)  \($0.element)", .plain) })
@@ -39,10 +39,23 @@ extension CommandRunner {
         return try database { try api.checkDisableReason(try Self.reason(answer, from: reasons)) }
     }
 
+    /// `--reason`: a number is the desk's reason of that number, read as the desk holds the list
+    /// now; words are taken as they are, without asking for the list.
+    func givenReason(_ given: String) throws(ConsoleFailure) -> String {
+        guard Self.isNumber(given) else { return given }
+        return try Self.reason(given, from: try database { try api.commonReasons() })
+    }
+
+    /// Whether the text is a number (a pick from the list), not words.
+    static func isNumber(_ typed: String) -> Bool {
+        let trimmed = typed.trimmingCharacters(in: .whitespaces)
+        return !trimmed.isEmpty && trimmed.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
     /// A typed number as the desk's reason of that number; any other text as it is.
     static func reason(_ typed: String, from reasons: [String]) throws(ConsoleFailure) -> String {
+        guard isNumber(typed) else { return typed }
         let trimmed = typed.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }) else { return typed }
         guard let number = Int(trimmed), number >= 1, number <= reasons.count else {
             throw .usage(reasons.isEmpty
                 ? "this desk lists no common reasons to pick by number: give the reason in words"
