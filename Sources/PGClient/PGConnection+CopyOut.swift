@@ -47,7 +47,7 @@ extension PGConnection {
             } catch {
                 // Stop handing rows over; cancel the rest rather than read a long log for nothing.
                 stopped = error
-                cancelRunningCopy(connection)
+                try? makeCancelToken().cancel()
             }
         }
         let end = PQgetResult(connection)
@@ -63,14 +63,6 @@ extension PGConnection {
         }
         PQclear(end)
         return rows
-    }
-
-    /// Asks the server to stop a COPY whose rows are no longer wanted (as Ctrl-C does).
-    private func cancelRunningCopy(_ connection: OpaquePointer) {
-        guard let cancel = PQgetCancel(connection) else { return }
-        defer { PQfreeCancel(cancel) }
-        var reason = [CChar](repeating: 0, count: 256)
-        _ = PQcancel(cancel, &reason, Int32(reason.count))
     }
 }
 

@@ -54,13 +54,11 @@ extension SupportAPI {
                 }
             }
         }
-        try connection.transaction { connection in
-            // COPY names no columns or types: the same select list, described once, does.
-            let columns = try AuditChainColumns(connection.query("SELECT \(Self.chainColumns) FROM support.audit_chain_rows LIMIT 0").columns)
-            try connection.forEachBinaryCopyRow(
-                "COPY (SELECT \(Self.chainColumns) FROM support.audit_chain_rows ORDER BY seq) TO STDOUT (FORMAT binary)") { cells in
-                try verifier.check(entry: try AuditChainRow(cells, columns), encoder: &encoder)
-            }
+        // COPY names no columns or types: the same select list, described once, does.
+        let columns = try AuditChainColumns(connection.query("SELECT \(Self.chainColumns) FROM support.audit_chain_rows LIMIT 0").columns)
+        try connection.forEachBinaryCopyRow(
+            "COPY (SELECT \(Self.chainColumns) FROM support.audit_chain_rows ORDER BY seq) TO STDOUT (FORMAT binary)") { cells in
+            try verifier.check(entry: try AuditChainRow(cells, columns), encoder: &encoder)
         }
     }
 

@@ -34,8 +34,7 @@ extension CommandRunner {
                 say([.line("Approve request #\(number): disable 2FA for \(request.target)\(request.accountNumber.map { " (\($0))" } ?? "")\(request.action == .twoFactorDisabledOverride ? " WITHOUT a code check (override)" as ConsoleText : ""), requested by \(request.requestedBy).", .heading),
                      .line("  Reason: \(request.reason)", .plain), .line("  Ticket: \(request.ticket)", .plain)])
             }
-            guard let answer = ask("Approve and disable 2FA? [y/N] "),
-                  ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            guard yes("Approve and disable 2FA? [y/N] ") == true else {
                 report.fields.add("request", number)
                 report.fields.add("approved", false)
                 report.human = [.line("Nothing changed.", .muted)]

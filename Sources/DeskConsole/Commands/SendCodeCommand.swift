@@ -6,17 +6,21 @@ extension CommandRunner {
     /// never sees the code; it says where it went and until when it works.
     func sendCode(_ command: ParsedCommand) throws(ConsoleFailure) -> CommandReport {
         let target = try member(named: command)
-        let sent = try database { try api.sendEmailCode(memberID: target.id) }
-        state.emailCodesSent.insert(target.id)
+        let (sent, line) = try mailCode(memberID: target.id)
         var report = CommandReport(command: command.name)
         report.fields.add("member_id", target.id)
         report.fields.add("recipient", sent.recipient)
         report.fields.add("expires_at", sent.expiresAt)
-        report.human = [
-            .line("✓ A 6-digit code is on its way to \(sent.recipient), valid until \(times.deadline(sent.expiresAt)).", .success),
-            .line("Ask the caller to read it from that mail, then: verify \(target.label) --email-code CODE", .plain),
-        ]
+        report.human = [line, .line("Ask the caller to read it from that mail, then: verify \(target.label) --email-code CODE", .plain)]
         return report
+    }
+
+    /// Mails the code and remembers that this session did (so `verify` asks for it), with the
+    /// line that says where it went: `send-code` and the offer after a match send the same way.
+    private func mailCode(memberID: Int64) throws(ConsoleFailure) -> (EmailCodeSent, HumanBlock) {
+        let sent = try database { try api.sendEmailCode(memberID: memberID) }
+        state.emailCodesSent.insert(memberID)
+        return (sent, .line("✓ A 6-digit code is on its way to \(sent.recipient), valid until \(times.deadline(sent.expiresAt)).", .success))
     }
 
     /// When the policy wants an emailed code for this member and the agent has not presented
@@ -32,10 +36,8 @@ extension CommandRunner {
                 throw ConsoleFailure(.cancelled, message: "cancelled: no code was mailed, and nothing was disabled")
             }
             guard send else { return nil }
-            let sent = try database { try api.sendEmailCode(memberID: memberID) }
-            state.emailCodesSent.insert(memberID)
+            say([try mailCode(memberID: memberID).1])
             mailed = true
-            say([.line("✓ A 6-digit code is on its way to \(sent.recipient), valid until \(times.deadline(sent.expiresAt)).", .success)])
         }
         while true {
             guard let code = ask("Code from the member's mail: ") else {
